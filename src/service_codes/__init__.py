@@ -1,0 +1,121 @@
+"""service-codes: one standard description and one code for every government service matter.
+
+>>> from service_codes import CatalogCode, ImplementationCode, MatterType, Level
+>>> catalog = CatalogCode("00", MatterType.LICENSING, 4002)
+>>> str(ImplementationCode("11450721MB15580811", Level.COUNTY, catalog))
+'11450721MB155808114000104002000'
+"""
+
+from service_codes.codelists import (
+    AgencyNature,
+    CaseType,
+    HandlingForm,
+    Level,
+    MaterialForm,
+    MaterialKind,
+    MaterialSource,
+    MatterState,
+    MatterType,
+    Necessity,
+    OnlineDepth,
+    PowerSource,
+    Scope,
+    ServiceObject,
+    TimeUnit,
+)
+from service_codes.codes import (
+    CatalogCode,
+    HandlingItemCode,
+    ImplementationCode,
+    MaterialCode,
+    parse_code,
+)
+from service_codes.errors import (
+    InvalidChecksum,
+    InvalidCode,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidGuide,
+    InvalidLength,
+    RegistryCorrupt,
+    RegistryError,
+    ServiceCodesError,
+)
+from service_codes.formats.json import from_json, to_json
+from service_codes.identifiers import (
+    is_valid_organization_code,
+    is_valid_uscc,
+    validate_organization_code,
+    validate_uscc,
+)
+from service_codes.model import (
+    Agency,
+    ApprovalResult,
+    Faq,
+    Fee,
+    Guide,
+    HandlingItem,
+    LegalBasis,
+    Material,
+    Matter,
+    SpecialProcedure,
+    Step,
+    TimeLimit,
+)
+from service_codes.text import normalize_name
+from service_codes.validation import Problem, Report, Severity, validate
+
+__all__ = [
+    "Agency",
+    "AgencyNature",
+    "ApprovalResult",
+    "CaseType",
+    "CatalogCode",
+    "Faq",
+    "Fee",
+    "Guide",
+    "HandlingForm",
+    "HandlingItem",
+    "HandlingItemCode",
+    "ImplementationCode",
+    "InvalidChecksum",
+    "InvalidCode",
+    "InvalidComponent",
+    "InvalidFormat",
+    "InvalidGuide",
+    "InvalidLength",
+    "LegalBasis",
+    "Level",
+    "Material",
+    "MaterialCode",
+    "MaterialForm",
+    "MaterialKind",
+    "MaterialSource",
+    "Matter",
+    "MatterState",
+    "MatterType",
+    "Necessity",
+    "OnlineDepth",
+    "PowerSource",
+    "Problem",
+    "RegistryCorrupt",
+    "RegistryError",
+    "Report",
+    "Scope",
+    "ServiceCodesError",
+    "ServiceObject",
+    "Severity",
+    "SpecialProcedure",
+    "Step",
+    "TimeLimit",
+    "TimeUnit",
+    "from_json",
+    "is_valid_organization_code",
+    "is_valid_uscc",
+    "normalize_name",
+    "parse_code",
+    "to_json",
+    "validate",
+    "validate_organization_code",
+    "validate_uscc",
+]

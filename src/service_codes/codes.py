@@ -1,0 +1,196 @@
+"""The code family of GB/T 39554.1: catalog, implementation, handling-item and material codes.
+
+Codes are frozen records that compose from their parts and decompose into them;
+``parse`` reads the canonical text and ``str()`` writes it. Constructing a code
+checks every part, so an invalid code cannot exist; the
+:class:`~service_codes.errors.InvalidCode` raised names the part that is wrong.
+
+>>> code = ImplementationCode.parse("11450721MB155808114000104002000")
+>>> code.uscc, code.level.value, str(code.catalog)
+('11450721MB15580811', 'county', '000104002000')
+>>> str(ImplementationCode(code.uscc, code.level, code.catalog)) == str(code)
+True
+>>> parse_code("000104002000")
+CatalogCode(origin='00', matter_type=<MatterType.LICENSING: 'licensing'>, main=4002, sub=0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final
+
+import attrs
+
+from service_codes import codelists
+from service_codes.codelists import Level, MatterType
+from service_codes.errors import InvalidComponent, InvalidFormat, InvalidLength
+from service_codes.identifiers import PROVINCES, validate_uscc
+
+_DIGITS: Final = frozenset("0123456789")
+NATIONAL_ORIGIN: Final = "00"
+
+
+def _text(text: object, kind: str, lengths: tuple[int, ...]) -> str:
+    """Check a code's type, length and (for the numeric tail) its digits."""
+    if not isinstance(text, str):
+        raise InvalidFormat(
+            f"a {kind} must be text, not {type(text).__name__}", f"{kind}必须是文本"
+        )
+    if len(text) not in lengths:
+        want = " or ".join(str(n) for n in lengths)
+        raise InvalidLength(
+            f"a {kind} has {want} characters, not {len(text)}", f"{kind}长度应为 {want} 位"
+        )
+    return text
+
+
+def _digits(text: str, what: str) -> str:
+    if any(ch not in _DIGITS for ch in text):
+        raise InvalidFormat(f"the {what} {text!r} must be digits", f"{what} {text!r} 必须是数字")
+    return text
+
+
+def _in_range(what: str, low: int, high: int) -> Callable[[Any, attrs.Attribute[int], int], None]:
+    def check(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+        if type(value) is not int or not low <= value <= high:
+            raise InvalidComponent(
+                f"the {what} must be {low}..{high}, not {value!r}",
+                f"{what}应在 {low} 到 {high} 之间，而不是 {value!r}",
+            )
+
+    return check
+
+
+def _check_origin(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if value != NATIONAL_ORIGIN and value not in PROVINCES:
+        raise InvalidComponent(
+            f"the origin {value!r} is neither 00 (national) nor a GB/T 2260 province code",
+            f"来源 {value!r} 既不是 00（国家级目录）也不是省级行政区划代码",
+        )
+
+
+def _check_uscc(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+    if validate_uscc(value) != value:
+        raise InvalidFormat(
+            "the USCC inside a code must be canonical", "编码中的统一社会信用代码须为规范形式"
+        )
+
+
+@attrs.frozen
+class CatalogCode:
+    """基本编码, 12 digits: origin (2) + matter type (2) + main item (5) + sub-item (3).
+
+    ``sub`` is 0 for a matter without sub-items. The split of the 12 digits is
+    inferred (it fits every real code seen), see STANDARDS.md §1.
+    """
+
+    origin: str = attrs.field(validator=_check_origin)
+    matter_type: MatterType = attrs.field(validator=attrs.validators.instance_of(MatterType))
+    main: int = attrs.field(validator=_in_range("main item number", 1, 99999))
+    sub: int = attrs.field(default=0, validator=_in_range("sub-item number", 0, 999))
+
+    def __str__(self) -> str:
+        return f"{self.origin}{codelists.code(self.matter_type)}{self.main:05d}{self.sub:03d}"
+
+    @classmethod
+    def parse(cls, text: object) -> CatalogCode:
+        """Read a 12-digit catalog code; raises InvalidCode naming the wrong part."""
+        code = _digits(_text(text, "catalog code", (12,)), "catalog code")
+        try:
+            matter_type = codelists.from_code(MatterType, code[2:4])
+        except InvalidComponent:
+            raise InvalidComponent(
+                f"the matter type {code[2:4]!r} is not a known type code",
+                f"事项类型 {code[2:4]!r} 不是已知的类型代码",
+            ) from None
+        return cls(code[:2], matter_type, int(code[4:9]), int(code[9:12]))
+
+
+def _level(text: str) -> Level:
+    try:
+        return codelists.from_code(Level, text)
+    except InvalidComponent:
+        raise InvalidComponent(
+            f"the level {text!r} is not a known level code (1-7)",
+            f"行使层级 {text!r} 不是已知的层级代码（1-7）",
+        ) from None
+
+
+@attrs.frozen
+class ImplementationCode:
+    """实施编码, 31 characters: agency USCC (18) + level (1) + catalog code (12)."""
+
+    uscc: str = attrs.field(validator=_check_uscc)
+    level: Level = attrs.field(validator=attrs.validators.instance_of(Level))
+    catalog: CatalogCode = attrs.field(validator=attrs.validators.instance_of(CatalogCode))
+
+    def __str__(self) -> str:
+        return f"{self.uscc}{codelists.code(self.level)}{self.catalog}"
+
+    @classmethod
+    def parse(cls, text: object) -> ImplementationCode:
+        """Read a 31-character implementation code; raises InvalidCode naming the wrong part."""
+        code = _text(text, "implementation code", (31,))
+        return cls(validate_uscc(code[:18]), _level(code[18]), CatalogCode.parse(code[19:]))
+
+
+@attrs.frozen
+class HandlingItemCode:
+    """业务办理项编码, 33 characters: implementation code + sequence 01..99."""
+
+    implementation: ImplementationCode = attrs.field(
+        validator=attrs.validators.instance_of(ImplementationCode)
+    )
+    seq: int = attrs.field(validator=_in_range("handling-item number", 1, 99))
+
+    def __str__(self) -> str:
+        return f"{self.implementation}{self.seq:02d}"
+
+    @classmethod
+    def parse(cls, text: object) -> HandlingItemCode:
+        """Read a 33-character handling-item code; raises InvalidCode naming the wrong part."""
+        code = _text(text, "handling-item code", (33,))
+        seq = int(_digits(code[31:], "handling-item number"))
+        return cls(ImplementationCode.parse(code[:31]), seq)
+
+
+@attrs.frozen
+class MaterialCode:
+    """材料编码: the code of its parent (implementation or handling item) + 001..999."""
+
+    parent: ImplementationCode | HandlingItemCode = attrs.field(
+        validator=attrs.validators.instance_of((ImplementationCode, HandlingItemCode))
+    )
+    seq: int = attrs.field(validator=_in_range("material number", 1, 999))
+
+    def __str__(self) -> str:
+        return f"{self.parent}{self.seq:03d}"
+
+    @classmethod
+    def parse(cls, text: object) -> MaterialCode:
+        """Read a 34- or 36-character material code; raises InvalidCode naming the wrong part."""
+        code = _text(text, "material code", (34, 36))
+        seq = int(_digits(code[-3:], "material number"))
+        parent_text = code[:-3]
+        parent = (
+            ImplementationCode.parse(parent_text)
+            if len(parent_text) == 31
+            else HandlingItemCode.parse(parent_text)
+        )
+        return cls(parent, seq)
+
+
+Code = CatalogCode | ImplementationCode | HandlingItemCode | MaterialCode
+_BY_LENGTH: Final[dict[int, Callable[[object], Code]]] = {
+    12: CatalogCode.parse,
+    31: ImplementationCode.parse,
+    33: HandlingItemCode.parse,
+    34: MaterialCode.parse,
+    36: MaterialCode.parse,
+}
+
+
+def parse_code(text: object) -> Code:
+    """Parse any code of the family, choosing its kind by length (12, 31, 33, 34 or 36)."""
+    code = _text(text, "code", tuple(_BY_LENGTH))
+    return _BY_LENGTH[len(code)](code)

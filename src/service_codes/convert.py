@@ -1,0 +1,56 @@
+"""The one cattrs converter: records <-> plain data (dicts, lists, str, int, bool).
+
+Codes become their canonical text, dates ISO ``YYYY-MM-DD``, enums their slug.
+Fields equal to their default are left out, so the plain form of a guide is
+canonical: equal guides give equal data, and reading it back gives the guide.
+
+>>> from service_codes.model import TimeLimit, TimeUnit
+>>> unstructure(TimeLimit(value=5, unit=TimeUnit.WORKING_DAY))
+{'value': 5, 'unit': 'working_day'}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any, Final, TypeVar
+
+import cattrs
+
+from service_codes.codes import CatalogCode, HandlingItemCode, ImplementationCode, MaterialCode
+from service_codes.model import Guide
+
+T = TypeVar("T")
+
+converter: Final = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
+
+for _code_type in (CatalogCode, ImplementationCode, HandlingItemCode, MaterialCode):
+    converter.register_unstructure_hook(_code_type, str)
+    converter.register_structure_hook(_code_type, lambda text, cls: cls.parse(text))
+
+
+def _structure_date(text: Any, _: type) -> dt.date:
+    # The schema fixes the YYYY-MM-DD shape; this rejects impossible dates like 2024-02-30.
+    return dt.date.fromisoformat(text)
+
+
+# The code-list enums are StrEnums, which cattrs would pass through as str subclasses.
+converter.register_unstructure_hook(enum.StrEnum, lambda member: member.value)
+converter.register_unstructure_hook(dt.date, dt.date.isoformat)
+converter.register_structure_hook(dt.date, _structure_date)
+
+
+def unstructure(record: object) -> Any:
+    """The plain-data form of a record (a guide, a material, a code, ...)."""
+    return converter.unstructure(record)
+
+
+def structure(data: Any, cls: type[T]) -> T:
+    """Build a record of type ``cls`` from plain data; raises cattrs errors on mismatch."""
+    return converter.structure(data, cls)
+
+
+def guide_to_data(guide: Guide) -> dict[str, Any]:
+    """The canonical plain-data form of a guide."""
+    data: dict[str, Any] = converter.unstructure(guide, Guide)
+    return data

@@ -1,0 +1,1 @@
+"""Reading and writing guides in the formats the service center exchanges."""

@@ -1,0 +1,267 @@
+"""Validation: the JSON Schema, then the rules a schema cannot say, in one report.
+
+Problems are data: each has a JSON Pointer ``path``, a stable ``rule`` id, an
+English and a Chinese message and a ``severity``. ``validate`` collects them all
+and never raises on bad content.
+
+>>> report = validate({"name": "食品经营许可"})
+>>> report.ok
+False
+>>> [p.path for p in report.problems if p.rule == "schema.required"][:3]
+['/matter_type', '/level', '/agency']
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterator, Mapping
+from functools import cache
+from typing import Any, Final, cast
+
+import attrs
+import cattrs
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from service_codes import convert
+from service_codes.errors import (
+    InvalidChecksum,
+    InvalidCode,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidGuide,
+    InvalidLength,
+)
+from service_codes.identifiers import validate_uscc
+from service_codes.model import Guide
+from service_codes.schemas import guide_schema
+
+
+class Severity(enum.StrEnum):
+    """How bad a problem is: an error blocks publishing, a warning asks for review."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@attrs.frozen(kw_only=True)
+class Problem:
+    """One thing wrong with a guide, at ``path`` (a JSON Pointer into the guide)."""
+
+    path: str
+    rule: str
+    message: str
+    message_zh: str
+    severity: Severity = Severity.ERROR
+
+
+@attrs.frozen
+class Report:
+    """Every problem found in one guide; ``ok`` when none of them is an error."""
+
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity is Severity.WARNING)
+
+
+def pointer(parts: Iterator[str | int] | tuple[str | int, ...] | list[str | int]) -> str:
+    """The RFC 6901 JSON Pointer of a path given as keys and indexes."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+# --- layer 1: the JSON Schema -------------------------------------------------------------
+
+_JSON_TYPES_ZH: Final = {
+    "string": "文本",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "布尔值",
+    "array": "数组",
+    "object": "对象",
+    "null": "空值",
+}
+
+
+@cache
+def _schema_validator() -> Draft202012Validator:
+    schema = guide_schema()
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def _schema_problem(error: ValidationError) -> Iterator[Problem]:
+    """Our problems for one jsonschema error, with bilingual messages."""
+    path = list(error.absolute_path)
+    keyword, value = str(error.validator), cast(Any, error.validator_value)
+    rule = f"schema.{keyword}"
+    if keyword == "required":
+        present = error.instance if isinstance(error.instance, Mapping) else {}
+        for name in value:
+            if name not in present:
+                yield Problem(
+                    path=pointer([*path, name]),
+                    rule=rule,
+                    message=f"the required field {name!r} is missing",
+                    message_zh=f"缺少必填项 {name}",
+                )
+        return
+    if keyword == "additionalProperties":
+        known = cast(Mapping[str, Any], error.schema).get("properties", {})
+        for name in cast(Mapping[str, Any], error.instance):
+            if name not in known:
+                yield Problem(
+                    path=pointer([*path, name]),
+                    rule=rule,
+                    message=f"{name!r} is not a field of this element",
+                    message_zh=f"{name} 不是该要素允许的字段",
+                )
+        return
+    where = pointer(path)
+    messages: dict[str, tuple[str, str]] = {
+        "type": (
+            f"must be of type {value}",
+            f"类型应为{_JSON_TYPES_ZH.get(str(value), str(value))}",
+        ),
+        "enum": (
+            f"{error.instance!r} is not one of {', '.join(map(str, value))}",
+            f"取值 {error.instance!r} 无效，应为以下之一：{'、'.join(map(str, value))}",
+        ),
+        "pattern": (
+            f"{error.instance!r} does not have the required format",
+            f"{error.instance!r} 格式不正确",
+        ),
+        "minLength": ("must not be empty", "不能为空")
+        if value == 1
+        else (f"must have at least {value} characters", f"至少应有 {value} 个字符"),
+        "maxLength": (f"must have at most {value} characters", f"不能超过 {value} 个字符"),
+        "minimum": (f"must be at least {value}", f"不能小于 {value}"),
+        "maximum": (f"must be at most {value}", f"不能大于 {value}"),
+        "minItems": (f"must have at least {value} item(s)", f"至少应有 {value} 项"),
+        "uniqueItems": ("must not repeat an item", "不能有重复项"),
+    }
+    message, message_zh = messages.get(keyword, (error.message, f"不符合规范：{error.message}"))
+    yield Problem(path=where, rule=rule, message=message, message_zh=message_zh)
+
+
+def schema_problems(data: object) -> tuple[Problem, ...]:
+    """Every problem the JSON Schema finds in plain data, each once."""
+    problems = (p for e in _schema_validator().iter_errors(data) for p in _schema_problem(e))
+    return tuple(dict.fromkeys(problems))
+
+
+# --- from plain data to a record -----------------------------------------------------------
+
+_CODE_RULES: Final[dict[type[InvalidCode], str]] = {
+    InvalidLength: "code.length",
+    InvalidFormat: "code.format",
+    InvalidComponent: "code.component",
+    InvalidChecksum: "code.checksum",
+}
+
+
+def _structuring_problems(error: BaseException, path: tuple[str | int, ...]) -> Iterator[Problem]:
+    """Walk cattrs' nested exception groups down to the failing fields."""
+    if isinstance(error, cattrs.ClassValidationError):
+        named, unnamed = error.group_exceptions()
+        for sub, field in named:
+            yield from _structuring_problems(sub, (*path, field.name))
+        for sub in unnamed:
+            yield from _structuring_problems(sub, path)
+    elif isinstance(error, cattrs.IterableValidationError):
+        indexed, unindexed = error.group_exceptions()
+        for sub, item in indexed:
+            yield from _structuring_problems(sub, (*path, cast(int, item.index)))
+        for sub in unindexed:
+            yield from _structuring_problems(sub, path)
+    elif isinstance(error, InvalidCode):
+        yield Problem(
+            path=pointer(path),
+            rule=_CODE_RULES.get(type(error), "code.invalid"),
+            message=error.message,
+            message_zh=error.message_zh,
+        )
+    else:
+        yield Problem(
+            path=pointer(path),
+            rule="value.invalid",
+            message=f"invalid value: {error}",
+            message_zh=f"取值无效：{error}",
+        )
+
+
+def _structure(data: Any) -> tuple[Guide | None, tuple[Problem, ...]]:
+    try:
+        return convert.structure(data, Guide), ()
+    except (cattrs.BaseValidationError, InvalidCode, ValueError, TypeError) as error:
+        return None, tuple(_structuring_problems(error, ()))
+
+
+def guide_from_data(data: object) -> Guide:
+    """Check plain data against the schema and build the guide.
+
+    Raises :class:`InvalidGuide` with every problem when the data is not a guide;
+    the content rules are left to :func:`validate`.
+    """
+    problems = schema_problems(data)
+    if problems:
+        raise InvalidGuide(problems)
+    guide, problems = _structure(data)
+    if guide is None:
+        raise InvalidGuide(problems)
+    return guide
+
+
+# --- layer 2: rules a schema cannot say ---------------------------------------------------
+
+Rule = Callable[[Guide], Iterator[Problem]]
+
+
+def _agency_uscc(guide: Guide) -> Iterator[Problem]:
+    try:
+        validate_uscc(guide.agency.uscc)
+    except InvalidCode as error:
+        yield Problem(
+            path="/agency/uscc",
+            rule="uscc.invalid",
+            message=error.message,
+            message_zh=error.message_zh,
+        )
+
+
+def _promised_within_legal(guide: Guide) -> Iterator[Problem]:
+    legal, promised = guide.legal_limit, guide.promised_limit
+    if legal.unit is promised.unit and promised.value > legal.value:
+        yield Problem(
+            path="/promised_limit/value",
+            rule="time.promised-exceeds-legal",
+            message=f"the promised time ({promised.value}) exceeds the legal time ({legal.value})",
+            message_zh=f"承诺办结时限（{promised.value}）超过法定办结时限（{legal.value}）",
+        )
+
+
+RULES: Final[tuple[Rule, ...]] = (_agency_uscc, _promised_within_legal)
+
+
+def validate(guide: Guide | object) -> Report:
+    """Validate a guide record or its plain data; one report from both layers.
+
+    Never raises on bad content: whatever is wrong ends up in the report.
+    """
+    data = convert.guide_to_data(guide) if isinstance(guide, Guide) else guide
+    problems = schema_problems(data)
+    if problems:
+        return Report(problems)
+    record, problems = (guide, ()) if isinstance(guide, Guide) else _structure(data)
+    if record is None:
+        return Report(problems)
+    return Report(tuple(p for rule in RULES for p in rule(record)))
