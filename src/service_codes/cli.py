@@ -56,6 +56,12 @@ def main(ctx: click.Context, lang: Lang) -> None:
     ctx.obj = _Say(lang)
 
 
+class _IOFailure(click.ClickException):
+    """A file or folder could not be read or written: exit 2, like a usage error."""
+
+    exit_code = 2
+
+
 @attrs.frozen
 class _Checked:
     source: Path
@@ -67,7 +73,7 @@ def _check(source: Path) -> _Checked:
     try:
         text = source.read_bytes()
     except OSError as error:
-        raise click.FileError(str(source), error.strerror) from None
+        raise _IOFailure(f"cannot read {source}: {error.strerror}") from None
     try:
         guide = from_json(text)
     except InvalidGuide as error:

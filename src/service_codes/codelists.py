@@ -197,17 +197,20 @@ _TABLES: Final[dict[type[enum.StrEnum], str]] = {
 }
 
 
+# Keys carry the enum type: StrEnum members equal their slug, so AgencyNature.OTHER and
+# CaseType.OTHER would otherwise be the same key.
+_Key = tuple[type[enum.StrEnum], str]
+
+
 def _load() -> tuple[
-    dict[enum.StrEnum, str],
-    dict[tuple[enum.StrEnum, Scheme], str],
-    dict[tuple[type[enum.StrEnum], Scheme, str], enum.StrEnum],
+    dict[_Key, str], dict[tuple[_Key, Scheme], str], dict[tuple[_Key, Scheme], str]
 ]:
     data = tomllib.loads(
         resources.files("service_codes").joinpath("codelists.toml").read_text("utf-8")
     )
-    labels: dict[enum.StrEnum, str] = {}
-    codes: dict[tuple[enum.StrEnum, Scheme], str] = {}
-    members: dict[tuple[type[enum.StrEnum], Scheme, str], enum.StrEnum] = {}
+    labels: dict[_Key, str] = {}
+    codes: dict[tuple[_Key, Scheme], str] = {}
+    slugs: dict[tuple[_Key, Scheme], str] = {}
     for enum_type, table in _TABLES.items():
         rows = data[table]
         # The data file and the enums must describe the same lists, member for member.
@@ -215,21 +218,21 @@ def _load() -> tuple[
             raise RuntimeError(f"codelists.toml [{table}] does not match {enum_type.__name__}")
         for member in enum_type:
             row = rows[member.value]
-            labels[member] = row["zh"]
+            labels[enum_type, member.value] = row["zh"]
             for scheme in SCHEMES:
                 value = row.get(scheme, row.get("code"))
                 if value is not None:
-                    codes[member, scheme] = value
-                    members[enum_type, scheme, value] = member
-    return labels, codes, members
+                    codes[(enum_type, member.value), scheme] = value
+                    slugs[(enum_type, value), scheme] = member.value
+    return labels, codes, slugs
 
 
-_LABELS, _CODES, _MEMBERS = _load()
+_LABELS, _CODES, _SLUGS = _load()
 
 
 def label_zh(member: enum.StrEnum) -> str:
     """The Chinese name of a code-list member, as the standard writes it."""
-    return _LABELS[member]
+    return _LABELS[type(member), member.value]
 
 
 def code(member: enum.StrEnum, scheme: Scheme = "gbt39046") -> str:
@@ -239,7 +242,7 @@ def code(member: enum.StrEnum, scheme: Scheme = "gbt39046") -> str:
     example 非法人企业 in GB/T 39046, or a list the standard does not number).
     """
     try:
-        return _CODES[member, scheme]
+        return _CODES[(type(member), member.value), scheme]
     except KeyError:
         raise InvalidComponent(
             f"{type(member).__name__}.{member.name} has no code in scheme {scheme!r}",
@@ -252,10 +255,10 @@ def from_code(enum_type: type[E], value: str, scheme: Scheme = "gbt39046") -> E:
 
     Raises :class:`InvalidComponent` for a code the scheme does not know.
     """
-    member = _MEMBERS.get((enum_type, scheme, value))
-    if member is None:
+    slug = _SLUGS.get(((enum_type, value), scheme))
+    if slug is None:
         raise InvalidComponent(
             f"{value!r} is not a known {enum_type.__name__} code in scheme {scheme!r}",
             f"{value!r} 不是编码方案 {scheme} 中已知的{enum_type.__name__}代码",
         )
-    return member  # type: ignore[return-value]
+    return enum_type(slug)

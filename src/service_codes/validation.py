@@ -126,31 +126,46 @@ def _schema_problem(error: ValidationError) -> Iterator[Problem]:
                     message_zh=f"{name} 不是该要素允许的字段",
                 )
         return
-    where = pointer(path)
-    messages: dict[str, tuple[str, str]] = {
-        "type": (
-            f"must be of type {value}",
-            f"类型应为{_JSON_TYPES_ZH.get(str(value), str(value))}",
-        ),
-        "enum": (
-            f"{error.instance!r} is not one of {', '.join(map(str, value))}",
-            f"取值 {error.instance!r} 无效，应为以下之一：{'、'.join(map(str, value))}",
-        ),
-        "pattern": (
-            f"{error.instance!r} does not have the required format",
-            f"{error.instance!r} 格式不正确",
-        ),
-        "minLength": ("must not be empty", "不能为空")
-        if value == 1
-        else (f"must have at least {value} characters", f"至少应有 {value} 个字符"),
-        "maxLength": (f"must have at most {value} characters", f"不能超过 {value} 个字符"),
-        "minimum": (f"must be at least {value}", f"不能小于 {value}"),
-        "maximum": (f"must be at most {value}", f"不能大于 {value}"),
-        "minItems": (f"must have at least {value} item(s)", f"至少应有 {value} 项"),
-        "uniqueItems": ("must not repeat an item", "不能有重复项"),
-    }
-    message, message_zh = messages.get(keyword, (error.message, f"不符合规范：{error.message}"))
-    yield Problem(path=where, rule=rule, message=message, message_zh=message_zh)
+    message, message_zh = _schema_messages(keyword, value, error)
+    yield Problem(path=pointer(path), rule=rule, message=message, message_zh=message_zh)
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _schema_messages(keyword: str, value: Any, error: ValidationError) -> tuple[str, str]:
+    """English and Chinese message for one failed schema keyword."""
+    match keyword:
+        case "type":
+            return f"must be of type {value}", f"类型应为{_JSON_TYPES_ZH.get(str(value), value)}"
+        case "enum":
+            options = ", ".join(map(str, value))
+            return (
+                f"{_shown(error.instance)} is not one of {options}",
+                f"取值 {_shown(error.instance)} 无效，应为以下之一：{options}",
+            )
+        case "pattern":
+            return (
+                f"{_shown(error.instance)} does not have the required format",
+                f"{_shown(error.instance)} 格式不正确",
+            )
+        case "minLength" if value == 1:
+            return "must not be empty", "不能为空"
+        case "minLength":
+            return f"must have at least {value} characters", f"至少应有 {value} 个字符"
+        case "maxLength":
+            return f"must have at most {value} characters", f"不能超过 {value} 个字符"
+        case "minimum":
+            return f"must be at least {value}", f"不能小于 {value}"
+        case "maximum":
+            return f"must be at most {value}", f"不能大于 {value}"
+        case "minItems":
+            return f"must have at least {value} item(s)", f"至少应有 {value} 项"
+        case "uniqueItems":
+            return "must not repeat an item", "不能有重复项"
+    return error.message, f"不符合规范：{error.message}"
 
 
 def schema_problems(data: object) -> tuple[Problem, ...]:

@@ -1,0 +1,249 @@
+"""Hypothesis strategies shared by the tests: identifiers, codes and whole guides."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable
+from typing import TypeVar
+
+from hypothesis import strategies as st
+
+from service_codes import (
+    Agency,
+    AgencyNature,
+    ApprovalResult,
+    CaseType,
+    CatalogCode,
+    Faq,
+    Fee,
+    Guide,
+    HandlingForm,
+    HandlingItem,
+    HandlingItemCode,
+    ImplementationCode,
+    LegalBasis,
+    Level,
+    Material,
+    MaterialCode,
+    MaterialForm,
+    MaterialKind,
+    MaterialSource,
+    MatterState,
+    MatterType,
+    Necessity,
+    OnlineDepth,
+    PowerSource,
+    Scope,
+    ServiceObject,
+    SpecialProcedure,
+    Step,
+    TimeLimit,
+    TimeUnit,
+)
+from service_codes.identifiers import (
+    PROVINCES,
+    USCC_ALPHABET,
+    organization_check_character,
+    uscc_check_character,
+)
+
+E = TypeVar("E", bound=enum.Enum)
+T = TypeVar("T")
+
+DIGITS = "0123456789"
+ORG_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+@st.composite
+def usccs(draw: st.DrawFn) -> str:
+    """Valid USCCs: any registering department and category, a digit region, and an
+    organisation code whose own check character is right and fits the USCC alphabet."""
+    head = draw(st.text(USCC_ALPHABET, min_size=2, max_size=2))
+    region = draw(st.text(DIGITS, min_size=6, max_size=6))
+    org_alphabet = "".join(c for c in ORG_ALPHABET if c in USCC_ALPHABET)
+    body = draw(
+        st.text(org_alphabet, min_size=8, max_size=8).filter(
+            lambda b: organization_check_character(b) in USCC_ALPHABET
+        )
+    )
+    first17 = head + region + body + organization_check_character(body)
+    return first17 + uscc_check_character(first17)
+
+
+origins = st.sampled_from(["00", *sorted(PROVINCES)])
+
+catalog_codes = st.builds(
+    CatalogCode,
+    origin=origins,
+    matter_type=st.sampled_from(MatterType),
+    main=st.integers(1, 99999),
+    sub=st.integers(0, 999),
+)
+implementation_codes = st.builds(
+    ImplementationCode, uscc=usccs(), level=st.sampled_from(Level), catalog=catalog_codes
+)
+handling_item_codes = st.builds(
+    HandlingItemCode, implementation=implementation_codes, seq=st.integers(1, 99)
+)
+material_codes = st.builds(
+    MaterialCode,
+    parent=st.one_of(implementation_codes, handling_item_codes),
+    seq=st.integers(1, 999),
+)
+any_codes = st.one_of(catalog_codes, implementation_codes, handling_item_codes, material_codes)
+
+# Text as a guide holds it: non-empty, any script, no lone surrogates.
+texts = st.text(min_size=1, max_size=12)
+optional_texts = st.none() | texts
+dates = st.dates(dt.date(1990, 1, 1), dt.date(2099, 12, 31))
+
+
+def members(enum_type: type[E]) -> st.SearchStrategy[E]:
+    return st.sampled_from(list(enum_type))
+
+
+def unique_members(enum_type: type[E]) -> st.SearchStrategy[tuple[E, ...]]:
+    return st.lists(members(enum_type), min_size=1, unique=True).map(tuple)
+
+
+def small_tuples(elements: st.SearchStrategy[T]) -> st.SearchStrategy[tuple[T, ...]]:
+    return st.lists(elements, max_size=3).map(tuple)
+
+
+def numbered(
+    strategy_for_order: Callable[[int], st.SearchStrategy[T]], min_size: int = 0
+) -> st.SearchStrategy[tuple[T, ...]]:
+    """Records numbered 1..n, as materials, steps and FAQs are."""
+    return st.integers(min_size, 3).flatmap(
+        lambda n: st.tuples(*(strategy_for_order(i) for i in range(1, n + 1)))
+    )
+
+
+time_limits = st.builds(
+    TimeLimit,
+    value=st.integers(0, 3650),
+    unit=members(TimeUnit),
+    note=optional_texts,
+)
+agencies = st.builds(
+    Agency,
+    name=texts,
+    uscc=usccs(),
+    nature=members(AgencyNature),
+)
+legal_bases = st.builds(LegalBasis, law=texts, article=optional_texts, text=optional_texts)
+
+
+def steps(order: int) -> st.SearchStrategy[Step]:
+    return st.builds(
+        Step,
+        order=st.just(order),
+        name=texts,
+        actor=texts,
+        time_limit=st.none() | time_limits,
+        description=optional_texts,
+    )
+
+
+def materials(order: int) -> st.SearchStrategy[Material]:
+    return st.builds(
+        Material,
+        order=st.just(order),
+        name=texts,
+        kind=members(MaterialKind),
+        form=members(MaterialForm),
+        necessity=members(Necessity),
+        source=members(MaterialSource),
+        originals=st.integers(0, 99),
+        copies=st.integers(0, 99),
+        code=st.none() | material_codes,
+        source_note=optional_texts,
+        paper_size=optional_texts,
+        blank_form=optional_texts,
+        sample=optional_texts,
+        filling_notes=optional_texts,
+        acceptance_standard=optional_texts,
+        legal_basis=optional_texts,
+        remark=optional_texts,
+    )
+
+
+def faqs(order: int) -> st.SearchStrategy[Faq]:
+    return st.builds(Faq, order=st.just(order), question=texts, answer=texts)
+
+
+fees = st.builds(
+    Fee,
+    name=texts,
+    standard=texts,
+    legal_basis=optional_texts,
+    reducible=st.booleans(),
+    reduction_reason=optional_texts,
+)
+urls = st.from_regex(r"https://[a-z]{1,10}\.gov\.cn/[a-z0-9]{0,8}", fullmatch=True)
+
+
+def guides() -> st.SearchStrategy[Guide]:
+    """Guides that pass the JSON Schema (content rules are not guaranteed)."""
+    return st.builds(
+        Guide,
+        name=texts,
+        matter_type=members(MatterType),
+        level=members(Level),
+        sub_name=optional_texts,
+        origin=origins,
+        catalog_code=st.none() | catalog_codes,
+        implementation_code=st.none() | implementation_codes,
+        local_codes=small_tuples(texts),
+        state=members(MatterState),
+        version=st.integers(1, 9999),
+        effective_date=st.none() | dates,
+        cancel_date=st.none() | dates,
+        agency=agencies,
+        competent_department=texts,
+        power_source=members(PowerSource),
+        entrusting_department=optional_texts,
+        joint_agencies=small_tuples(texts),
+        legal_basis=small_tuples(legal_bases),
+        conditions=small_tuples(texts),
+        steps=numbered(steps, min_size=1),
+        special_procedures=small_tuples(
+            st.builds(
+                SpecialProcedure,
+                name=texts,
+                time_limit=st.none() | time_limits,
+                note=optional_texts,
+            )
+        ),
+        quantity_limit=optional_texts,
+        intermediary_services=small_tuples(texts),
+        result=st.none() | st.builds(ApprovalResult, kind=texts, name=texts, sample=optional_texts),
+        legal_limit=time_limits,
+        promised_limit=time_limits,
+        service_objects=unique_members(ServiceObject),
+        case_type=members(CaseType),
+        handling_forms=unique_members(HandlingForm),
+        visits=st.integers(0, 99),
+        visit_reason=optional_texts,
+        online_depth=st.none() | members(OnlineDepth),
+        online_urls=small_tuples(urls),
+        place=texts,
+        hours=texts,
+        scope=st.none() | members(Scope),
+        consultation=texts,
+        supervision=texts,
+        charged=st.booleans(),
+        in_hall=st.booleans(),
+        online=st.booleans(),
+        online_payment=st.booleans(),
+        express_delivery=st.booleans(),
+        appointment=st.booleans(),
+        self_service_terminal=st.booleans(),
+        materials=numbered(materials),
+        fees=small_tuples(fees),
+        faqs=numbered(faqs),
+        handling_items=small_tuples(
+            st.builds(HandlingItem, name=texts, code=st.none() | handling_item_codes)
+        ),
+    )

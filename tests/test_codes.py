@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from strategies import (
+    any_codes,
+    catalog_codes,
+    handling_item_codes,
+    implementation_codes,
+    material_codes,
+    usccs,
+)
+
+from service_codes import (
+    CatalogCode,
+    HandlingItemCode,
+    ImplementationCode,
+    InvalidChecksum,
+    InvalidCode,
+    InvalidComponent,
+    InvalidFormat,
+    InvalidLength,
+    Level,
+    MaterialCode,
+    MatterType,
+    parse_code,
+)
+
+WORKED = "11450721MB155808114000104002000"
+
+
+def test_worked_example_of_the_standard() -> None:
+    catalog = CatalogCode.parse("000104002000")
+    assert (catalog.origin, catalog.matter_type, catalog.main, catalog.sub) == (
+        "00",
+        MatterType.LICENSING,
+        4002,
+        0,
+    )
+    code = ImplementationCode("11450721MB15580811", Level.COUNTY, catalog)
+    assert str(code) == WORKED
+    assert ImplementationCode.parse(WORKED) == code
+
+
+def test_handling_item_and_material_codes_extend_their_parent() -> None:
+    implementation = ImplementationCode.parse(WORKED)
+    item = HandlingItemCode(implementation, 3)
+    assert str(item) == WORKED + "03"
+    assert str(MaterialCode(implementation, 7)) == WORKED + "007"
+    assert str(MaterialCode(item, 12)) == WORKED + "03012"
+    assert MaterialCode.parse(WORKED + "03012").parent == item
+
+
+@pytest.mark.parametrize(
+    ("strategy", "cls"),
+    [
+        (catalog_codes, CatalogCode),
+        (implementation_codes, ImplementationCode),
+        (handling_item_codes, HandlingItemCode),
+        (material_codes, MaterialCode),
+    ],
+)
+@given(data=st.data())
+def test_parse_of_str_is_identity(strategy, cls, data) -> None:  # type: ignore[no-untyped-def]
+    code = data.draw(strategy)
+    assert cls.parse(str(code)) == code
+    assert parse_code(str(code)) == code
+
+
+@given(catalog_codes)
+def test_catalog_code_composes_and_decomposes(code: CatalogCode) -> None:
+    text = str(code)
+    assert len(text) == 12
+    rebuilt = CatalogCode(code.origin, code.matter_type, code.main, code.sub)
+    assert rebuilt == code and str(rebuilt) == text
+    assert text[:2] == code.origin
+    assert int(text[4:9]) == code.main and int(text[9:]) == code.sub
+
+
+@given(usccs(), st.sampled_from(Level), catalog_codes)
+def test_implementation_code_composes_and_decomposes(
+    uscc: str, level: Level, catalog: CatalogCode
+) -> None:
+    code = ImplementationCode(uscc, level, catalog)
+    parsed = ImplementationCode.parse(str(code))
+    assert (parsed.uscc, parsed.level, parsed.catalog) == (uscc, level, catalog)
+    assert str(code).startswith(uscc) and str(code).endswith(str(catalog))
+
+
+@given(any_codes)
+def test_codes_are_hashable_values(code: object) -> None:
+    assert hash(code) == hash(parse_code(str(code)))
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "names"),
+    [
+        ("00010400200", InvalidLength, "12"),
+        ("0001040020a0", InvalidFormat, "digits"),
+        ("990104002000", InvalidComponent, "origin"),
+        ("001104002000", InvalidComponent, "matter type"),
+        ("000100000000", InvalidComponent, "main item"),
+        ("11450721MB155808119000104002000", InvalidComponent, "level"),
+        ("11450721MB155808124000104002000", InvalidChecksum, "USCC"),
+        ("11450721MB155808114990104002000", InvalidComponent, "origin"),
+        ("11450721MB15580811400010400200000", InvalidComponent, "handling-item number"),
+        ("11450721MB1558081140001040020000x", InvalidFormat, "handling-item number"),
+        ("11450721MB155808114000104002000000", InvalidComponent, "material number"),
+        ("11450721MB1558081140001040020", InvalidLength, "characters"),
+    ],
+)
+def test_errors_name_the_wrong_part(text: str, error: type[InvalidCode], names: str) -> None:
+    with pytest.raises(error, match=names):
+        parse_code(text)
+
+
+def test_province_origin_is_accepted_and_others_not() -> None:
+    assert CatalogCode.parse("610100001001").origin == "61"
+    with pytest.raises(InvalidComponent):
+        CatalogCode("60", MatterType.LICENSING, 1)
+
+
+def test_construction_checks_parts() -> None:
+    catalog = CatalogCode.parse("000104002000")
+    with pytest.raises(InvalidChecksum):
+        ImplementationCode("11450721MB15580812", Level.COUNTY, catalog)
+    with pytest.raises(InvalidComponent):
+        HandlingItemCode(ImplementationCode.parse(WORKED), 100)
+    with pytest.raises(InvalidComponent):
+        CatalogCode("00", MatterType.LICENSING, 1, 1000)
+    with pytest.raises(InvalidComponent):
+        CatalogCode("00", MatterType.LICENSING, True)  # a bool is not a sequence number
+
+
+@given(st.text(max_size=40) | st.binary(max_size=40) | st.integers() | st.none())
+def test_parsers_raise_only_invalid_code_on_junk(junk: object) -> None:
+    for parse in (
+        parse_code,
+        CatalogCode.parse,
+        ImplementationCode.parse,
+        HandlingItemCode.parse,
+        MaterialCode.parse,
+    ):
+        try:
+            code = parse(junk)
+        except InvalidCode:
+            continue
+        assert str(code) == junk
+
+
+@pytest.mark.parametrize("junk", ["³" * 12, "٠" * 12, "０" * 12, "⑱" * 12])
+def test_unicode_digits_are_not_digits(junk: str) -> None:
+    with pytest.raises(InvalidFormat):
+        CatalogCode.parse(junk)

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import json
+
+import attrs
+import pytest
+from conftest import ROOT
+from hypothesis import given
+from hypothesis import strategies as st
+from strategies import guides
+
+from service_codes import Guide, Severity, TimeLimit, TimeUnit, from_json, validate
+from service_codes.convert import guide_to_data
+from service_codes.validation import pointer, schema_problems
+
+TEMPLATE = ROOT / "registry" / "guides" / "food-business-licence-new.json"
+
+
+@pytest.fixture
+def guide() -> Guide:
+    return from_json(TEMPLATE.read_text("utf-8"))
+
+
+def rules(report: object) -> set[tuple[str, str]]:
+    return {(p.path, p.rule) for p in report.problems}  # type: ignore[attr-defined]
+
+
+def test_a_good_guide_has_no_problems(guide: Guide) -> None:
+    report = validate(guide)
+    assert report.ok and report.problems == ()
+
+
+def test_records_and_their_data_validate_alike(guide: Guide) -> None:
+    data = json.loads(TEMPLATE.read_text("utf-8"))
+    assert validate(data) == validate(guide)
+
+
+def test_wrong_agency_uscc_is_an_error(guide: Guide) -> None:
+    bad = attrs.evolve(guide, agency=attrs.evolve(guide.agency, uscc="11610113038161643Q"))
+    report = validate(bad)
+    assert not report.ok
+    assert rules(report) == {("/agency/uscc", "uscc.invalid")}
+    assert "check character" in report.errors[0].message
+    assert "校验码" in report.errors[0].message_zh
+
+
+@pytest.mark.parametrize(
+    ("legal", "promised", "problems"),
+    [
+        (10, 11, {("/promised_limit/value", "time.promised-exceeds-legal")}),
+        (10, 10, set()),
+        (10, 5, set()),
+    ],
+)
+def test_promised_time_must_not_exceed_legal_time(
+    guide: Guide, legal: int, promised: int, problems: set[tuple[str, str]]
+) -> None:
+    changed = attrs.evolve(
+        guide,
+        legal_limit=TimeLimit(value=legal, unit=TimeUnit.WORKING_DAY),
+        promised_limit=TimeLimit(value=promised, unit=TimeUnit.WORKING_DAY),
+    )
+    assert rules(validate(changed)) == problems
+
+
+def test_a_record_with_wrong_types_is_reported_not_raised(guide: Guide) -> None:
+    broken = attrs.evolve(guide, visits="often", name="")  # type: ignore[arg-type]
+    assert rules(validate(broken)) == {("/visits", "schema.type"), ("/name", "schema.minLength")}
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+@given(json_values)
+def test_validate_never_raises_on_junk_data(value: object) -> None:
+    report = validate(value)
+    assert not report.ok
+    assert all(p.severity is Severity.ERROR and p.message and p.message_zh for p in report.problems)
+
+
+@given(guides(), st.sampled_from(["name", "agency", "legal_limit", "materials", "steps"]))
+def test_dropping_a_required_field_is_reported_at_that_field(guide: Guide, field: str) -> None:
+    data = guide_to_data(guide)
+    del data[field]
+    assert (f"/{field}", "schema.required") in {(p.path, p.rule) for p in schema_problems(data)}
+
+
+def test_pointer_escapes_as_rfc6901_says() -> None:
+    assert pointer(["a/b", "m~n", 0]) == "/a~1b/m~0n/0"
+    assert pointer([]) == ""
