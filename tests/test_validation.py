@@ -11,6 +11,7 @@ from strategies import guides
 
 from service_codes import Guide, Severity, TimeLimit, TimeUnit, from_json, validate
 from service_codes.convert import guide_to_data
+from service_codes.identifiers import uscc_check_character
 from service_codes.validation import pointer, schema_problems
 
 TEMPLATE = ROOT / "registry" / "guides" / "food-business-licence-new.json"
@@ -94,3 +95,14 @@ def test_dropping_a_required_field_is_reported_at_that_field(guide: Guide, field
 def test_pointer_escapes_as_rfc6901_says() -> None:
     assert pointer(["a/b", "m~n", 0]) == "/a~1b/m~0n/0"
     assert pointer([]) == ""
+
+
+def test_unknown_region_in_the_uscc_is_only_a_warning(guide: Guide) -> None:
+    first17 = "11619999" + "038161643"
+    uscc = first17 + uscc_check_character(first17)
+    report = validate(attrs.evolve(guide, agency=attrs.evolve(guide.agency, uscc=uscc)))
+    assert report.ok
+    assert [(p.path, p.rule, p.severity) for p in report.problems] == [
+        ("/agency/uscc", "uscc.region-unknown", Severity.WARNING)
+    ]
+    assert "619999" in report.warnings[0].message_zh
