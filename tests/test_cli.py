@@ -4,11 +4,12 @@ import json
 import shutil
 from pathlib import Path
 
+import attrs
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT
 
-from service_codes import from_json, to_json
+from service_codes import Guide, Registry, from_json, to_json
 from service_codes.cli import main
 
 CATALOGUE = ROOT / "registry"
@@ -19,6 +20,16 @@ def catalogue(tmp_path: Path) -> Path:
     copy = tmp_path / "catalogue"
     shutil.copytree(CATALOGUE / "guides", copy / "guides")
     return copy
+
+
+def without_codes(guide: Guide) -> Guide:
+    return attrs.evolve(
+        guide,
+        catalog_code=None,
+        implementation_code=None,
+        materials=tuple(attrs.evolve(m, code=None) for m in guide.materials),
+        handling_items=tuple(attrs.evolve(i, code=None) for i in guide.handling_items),
+    )
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -33,12 +44,17 @@ def test_build_publishes_every_guide_and_an_index(catalogue: Path, tmp_path: Pat
     sources = sorted(p.name for p in (catalogue / "guides").glob("*.json"))
     assert sorted(p.name for p in (out / "guides").glob("*.json")) == sources
     for name in sources:
-        written = (out / "guides" / name).read_text("utf-8")
-        assert written == to_json(from_json((catalogue / "guides" / name).read_bytes()))
+        written = from_json((out / "guides" / name).read_bytes())
+        source = from_json((catalogue / "guides" / name).read_bytes())
+        assert written.catalog_code and written.implementation_code
+        assert all(m.code for m in written.materials)
+        assert (out / "guides" / name).read_text("utf-8") == to_json(written)
+        assert without_codes(written) == source
     index = json.loads((out / "index.json").read_text("utf-8"))
     assert [entry["file"] for entry in index] == [f"guides/{n}" for n in sources]
     assert stdout.splitlines()[0] == f"read: {len(sources)} guides from {catalogue / 'guides'}"
     assert f"validate: {len(sources)} guides, 0 errors" in stdout
+    assert f"assign: {len(sources)} guides," in stdout
     assert f"write: {len(sources)} guides and index.json to {out}" in stdout
 
 
@@ -94,3 +110,87 @@ def test_unreadable_guide_is_an_io_error(catalogue: Path, tmp_path: Path) -> Non
 def test_help_shows_an_example() -> None:
     code, stdout, _ = run("build", "--help")
     assert code == 0 and "Example: service-codes build" in stdout
+
+
+def test_an_invalid_guide_issues_no_code(catalogue: Path, tmp_path: Path) -> None:
+    (catalogue / "guides" / "broken.json").write_text('{"name": ""}', encoding="utf-8")
+    assert run("build", str(catalogue), "--out", str(tmp_path / "out"))[0] == 1
+    assert not (catalogue / "codes.jsonl").exists()
+
+
+def test_code_stability_of_the_bundled_catalogue(tmp_path: Path) -> None:
+    """Rebuilding the bundled catalogue on a copy of the committed ledger changes no code."""
+    copy = tmp_path / "registry"
+    shutil.copytree(CATALOGUE, copy, ignore=shutil.ignore_patterns("codes.lock", "codes.snapshot"))
+    committed = (CATALOGUE / "codes.jsonl").read_bytes()
+    assert committed, "the bundled catalogue's ledger must be committed"
+    code, stdout, _ = run("--lang", "en", "build", str(copy), "--out", str(tmp_path / "out"))
+    assert code == 0 and " 0 new codes" in stdout
+    assert (copy / "codes.jsonl").read_bytes() == committed
+    reg = Registry.open(copy)
+    for path in sorted((tmp_path / "out" / "guides").glob("*.json")):
+        guide = from_json(path.read_bytes())
+        assert reg.catalog_code_of(guide.matter) == guide.catalog_code, path.name
+    Registry.open(CATALOGUE).verify()
+
+
+@pytest.fixture
+def ledger(catalogue: Path, tmp_path: Path) -> Path:
+    assert run("build", str(catalogue), "--out", str(tmp_path / "out"))[0] == 0
+    return catalogue
+
+
+def registry_run(folder: Path, *args: str) -> tuple[int, str, str]:
+    return run("--lang", "en", "registry", "--registry", str(folder), *args)
+
+
+def first_code(folder: Path, name: str) -> str:
+    reg = Registry.open(folder)
+    return next(e["code"] for e in reg.events() if e.get("name") == name)
+
+
+def test_registry_verify_and_log(ledger: Path) -> None:
+    code, stdout, _ = registry_run(ledger, "verify")
+    size = Registry.open(ledger).size
+    assert code == 0 and stdout == f"ledger OK: {size} events\n"
+    code, stdout, _ = registry_run(ledger, "log")
+    assert code == 0 and len(stdout.splitlines()) == size
+    code, stdout, _ = registry_run(ledger, "log", "--json")
+    assert all(json.loads(line)["event"] for line in stdout.splitlines())
+
+
+def test_registry_lifecycle_commands(ledger: Path) -> None:
+    food = first_code(ledger, "临时救助")
+    assert registry_run(ledger, "rename", food, "临时救助金", "--reason", "规范")[0] == 0
+    code, stdout, _ = registry_run(ledger, "show", food)
+    assert code == 0 and "临时救助金" in stdout and "state: in use" in stdout
+    code, stdout, _ = registry_run(ledger, "split", food, "急难型", "支出型", "--reason", "细化")
+    assert code == 0 and stdout.startswith(f"split {food} into ")
+    new = stdout.split(" into ")[1].strip().split(", ")
+    assert registry_run(ledger, "merge", new[0], new[1], "--reason", "合并")[0] == 0
+    assert registry_run(ledger, "retire", new[0], "--reason", "取消")[0] == 0
+    assert registry_run(ledger, "reinstate", new[0], "--reason", "恢复")[0] == 0
+    code, stdout, _ = registry_run(ledger, "show", new[1])
+    assert f"merged into {new[0]}" in stdout
+    assert registry_run(ledger, "verify")[0] == 0
+
+
+def test_registry_refusals_and_errors(ledger: Path, tmp_path: Path) -> None:
+    code, _, stderr = registry_run(ledger, "retire", "000199999000", "--reason", "x")
+    assert code == 1 and "not in the registry" in stderr
+    assert registry_run(ledger, "retire", "000199999000")[0] == 2  # --reason is required
+    assert registry_run(tmp_path / "nowhere", "verify")[0] == 2
+    lines = (ledger / "codes.jsonl").read_bytes().splitlines(keepends=True)
+    (ledger / "codes.jsonl").write_bytes(b"".join([lines[1], lines[0], *lines[2:]]))
+    code, _, stderr = registry_run(ledger, "verify")
+    assert code == 1 and "ledger line 1" in stderr
+
+
+def test_registry_repair_command(ledger: Path) -> None:
+    with open(ledger / "codes.jsonl", "ab") as file:
+        file.write(b'{"code":')
+    code, _, stderr = registry_run(ledger, "verify")
+    assert code == 1 and "registry repair" in stderr
+    code, stdout, _ = registry_run(ledger, "repair")
+    assert code == 0 and "removed 8 bytes" in stdout
+    assert registry_run(ledger, "verify")[0] == 0

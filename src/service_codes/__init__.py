@@ -62,6 +62,7 @@ from service_codes.model import (
     Step,
     TimeLimit,
 )
+from service_codes.registry import CodeInfo, Registry
 from service_codes.text import normalize_name
 from service_codes.validation import Problem, Report, Severity, validate
 
@@ -71,6 +72,7 @@ __all__ = [
     "ApprovalResult",
     "CaseType",
     "CatalogCode",
+    "CodeInfo",
     "Faq",
     "Fee",
     "Guide",
@@ -98,6 +100,7 @@ __all__ = [
     "OnlineDepth",
     "PowerSource",
     "Problem",
+    "Registry",
     "RegistryCorrupt",
     "RegistryError",
     "Report",

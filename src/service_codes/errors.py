@@ -94,7 +94,24 @@ class RegistryError(ServiceCodesError):
 
 
 class RegistryCorrupt(RegistryError):
-    """The registry ledger on disk is damaged (torn tail, broken hash chain)."""
+    """The registry ledger on disk is damaged (torn tail, broken hash chain).
+
+    ``line`` is the first bad line (1-based) when one can be named; ``torn`` is
+    true when only an unacknowledged, half-written last line is wrong, which
+    ``Registry.repair`` (``service-codes registry repair``) cuts off.
+    """
 
     default_message = "the registry ledger is corrupt"
     default_message_zh = "编码登记簿已损坏"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        message_zh: str | None = None,
+        *,
+        line: int | None = None,
+        torn: bool = False,
+    ) -> None:
+        self.line = line
+        self.torn = torn
+        super().__init__(message, message_zh)

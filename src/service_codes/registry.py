@@ -1,0 +1,630 @@
+"""The code registry: the same matter always gets the same code, and no code is issued twice.
+
+Codes live in an append-only ledger (see ``ledger``). A matter's identity is
+(origin, type, normalized name, normalized sub-item name); a handling item's and a
+material's is (parent code, normalized name). The registry only decides sequence
+numbers: new identities of one call are numbered in sorted order, so the result
+does not depend on input order. Implementation codes are pure composition.
+
+>>> import tempfile
+>>> from service_codes import Matter, MatterType
+>>> reg = Registry.open(tempfile.mkdtemp())
+>>> matter = Matter(origin="00", matter_type=MatterType.LICENSING, name="食品经营许可",
+...                 sub_name=None, legal_basis=(), competent_department="市场监督管理局")
+>>> reg.catalog_code_of(matter) is None
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from service_codes import codelists
+from service_codes.codelists import MatterType
+from service_codes.codes import (
+    CatalogCode,
+    HandlingItemCode,
+    ImplementationCode,
+    MaterialCode,
+    parse_code,
+)
+from service_codes.errors import InvalidCode, RegistryCorrupt, RegistryError
+from service_codes.identifiers import validate_uscc
+from service_codes.ledger import Event, Ledger
+from service_codes.model import Guide, Matter
+from service_codes.text import normalize_name
+
+Identity = tuple[str, ...]
+CATALOG: Final = "catalog"
+HANDLING_ITEM: Final = "handling_item"
+MATERIAL: Final = "material"
+# Digits of the sequence number each kind of code appends to its parent, and its range.
+_SEQ_WIDTH: Final = {HANDLING_ITEM: 2, MATERIAL: 3}
+_SEQ_MAX: Final = {HANDLING_ITEM: 99, MATERIAL: 999}
+_MAIN_MAX: Final = 99999
+_SUB_MAX: Final = 999
+# Re-reading this many events on open is worth saving a snapshot of the index.
+_SNAPSHOT_AFTER: Final = 10_000
+
+
+def matter_identity(
+    origin: str, matter_type: MatterType, name: str, sub_name: str | None
+) -> Identity:
+    """The identity of a catalogue matter; width, space and bracket variants fold together."""
+    sub = normalize_name(sub_name) if sub_name else ""
+    return (CATALOG, origin, matter_type.value, normalize_name(name), sub)
+
+
+def part_identity(kind: str, parent: str, name: str) -> Identity:
+    """The identity of a handling item or material within its parent code."""
+    return (kind, parent, normalize_name(name))
+
+
+@attrs.define
+class _Index:
+    """What the ledger says, arranged for look-ups and numbering."""
+
+    code_of: dict[Identity, str] = attrs.Factory(dict)  # every identity, aliases too
+    issued: set[str] = attrs.Factory(set)
+    retired: dict[str, str] = attrs.Factory(dict)  # code -> why, for people
+    merged_into: dict[str, str] = attrs.Factory(dict)
+    main_of: dict[tuple[str, str, str], int] = attrs.Factory(dict)  # (origin, type, name)
+    last_main: dict[tuple[str, str], int] = attrs.Factory(dict)  # (origin, type)
+    last_sub: dict[tuple[str, str, int], int] = attrs.Factory(dict)  # (origin, type, main)
+    last_seq: dict[tuple[str, str], int] = attrs.Factory(dict)  # (kind, parent code)
+
+    def state(self) -> tuple[Any, ...]:
+        return attrs.astuple(self, recurse=False)
+
+    def count(self, code: str, identity: Identity) -> None:
+        """Record that ``code`` is taken, and advance the numbering past it."""
+        self.issued.add(code)
+        kind = identity[0]
+        if kind == CATALOG:
+            origin, type_slug, name = identity[1], identity[2], identity[3]
+            main, sub = int(code[4:9]), int(code[9:12])
+            self.main_of[origin, type_slug, name] = main
+            if main > self.last_main.get((origin, type_slug), 0):
+                self.last_main[origin, type_slug] = main
+            if sub > self.last_sub.get((origin, type_slug, main), 0):
+                self.last_sub[origin, type_slug, main] = sub
+        else:
+            parent = identity[1]
+            seq = int(code[len(parent) :])
+            if seq > self.last_seq.get((kind, parent), 0):
+                self.last_seq[kind, parent] = seq
+
+
+def _check_shape(code: str, identity: Identity) -> None:
+    """A code must be of its identity's kind and sit under its parent."""
+    kind = identity[0] if identity else None
+    if kind == CATALOG and len(identity) == 5:
+        parsed = CatalogCode.parse(code)
+        if (parsed.origin, parsed.matter_type.value) != (identity[1], identity[2]):
+            raise RegistryError(
+                f"code {code} does not have the origin and type of its matter",
+                f"编码 {code} 与事项的来源或类型不符",
+            )
+    elif kind in _SEQ_WIDTH and len(identity) == 3:
+        parent, width = identity[1], _SEQ_WIDTH[kind]
+        if len(code) != len(parent) + width or not code.startswith(parent):
+            raise RegistryError(
+                f"code {code} is not a {kind} code under {parent}",
+                f"编码 {code} 不是 {parent} 下的编码",
+            )
+        parse_code(code)
+    else:
+        raise RegistryError(f"unknown identity {identity!r}", f"无法识别的标识 {identity!r}")
+
+
+def _apply(index: _Index, event: Event, strict: bool) -> None:
+    """Replay one event onto the index; conflicts raise RegistryError."""
+    kind, code = event["event"], event["code"]
+    if kind in ("issue", "alias"):
+        identity = tuple(event["identity"])
+        if strict:
+            _check_shape(code, identity)
+        if kind == "issue":
+            if code in index.issued:
+                raise RegistryError(f"code {code} is issued twice", f"编码 {code} 被重复发放")
+            if identity in index.code_of:
+                raise RegistryError(f"identity {identity!r} has two codes", "同一标识有两个编码")
+            index.code_of[identity] = code
+            index.count(code, identity)
+            return
+        if code not in index.issued or index.code_of.get(identity, code) != code:
+            raise RegistryError(f"alias of {code} conflicts", f"编码 {code} 的别名冲突")
+        index.code_of[identity] = code
+        if identity[0] == CATALOG:
+            index.main_of[identity[1], identity[2], identity[3]] = int(code[4:9])
+        return
+    if code not in index.issued:
+        raise RegistryError(f"code {code} was never issued", f"编码 {code} 从未发放")
+    if kind == "reinstate":
+        if code not in index.retired:
+            raise RegistryError(f"code {code} is not retired", f"编码 {code} 未被注销")
+        del index.retired[code]
+        index.merged_into.pop(code, None)
+        return
+    if code in index.retired:
+        raise RegistryError(f"code {code} is retired", f"编码 {code} 已注销")
+    if kind == "retire":
+        index.retired[code] = f"retired on {event['date']}: {event['reason']}"
+    elif kind == "merge":
+        for other in event["merged"]:
+            if other == code or other not in index.issued or other in index.retired:
+                raise RegistryError(f"code {other} cannot be merged", f"编码 {other} 不能合并")
+            index.retired[other] = f"merged into {code} on {event['date']}: {event['reason']}"
+            index.merged_into[other] = code
+    elif kind == "split":
+        new = [part["code"] for part in event["into"]]
+        for part in event["into"]:
+            _apply(index, {"event": "issue", **part}, strict)
+        index.retired[code] = f"split into {', '.join(new)} on {event['date']}: {event['reason']}"
+    else:
+        raise RegistryError(f"unknown event {kind!r}", f"未知事件 {kind!r}")
+
+
+@attrs.frozen
+class CodeInfo:
+    """What the registry knows of one code: its identities, state and history."""
+
+    code: str
+    identities: tuple[Identity, ...]
+    retired: str | None
+    merged_into: str | None
+    history: tuple[Event, ...]
+
+
+class Registry:
+    """The registry of codes over ``FOLDER/codes.jsonl``.
+
+    Open it with :meth:`open`. Every method that issues or changes codes holds the
+    ledger's file lock, re-reads what other writers appended, and returns only after
+    its events are on disk.
+    """
+
+    def __init__(self, folder: Path, today: Callable[[], dt.date]) -> None:
+        self.folder = folder
+        self._today = today
+        self._ledger = Ledger(folder)
+        self._index = _Index()
+
+    @classmethod
+    def open(cls, folder: str | Path, *, today: Callable[[], dt.date] = dt.date.today) -> Registry:
+        """Open (creating when absent) the registry in ``folder``.
+
+        Raises :class:`RegistryCorrupt` when the ledger is damaged; a torn last line
+        (``error.torn``) is cut off by :meth:`repair`.
+        """
+        registry = cls(Path(folder), today)
+        registry._ledger.create_if_absent()
+        with registry._ledger.lock:
+            registry._load()
+        return registry
+
+    @classmethod
+    def repair(cls, folder: str | Path) -> int:
+        """Cut off a torn, unacknowledged last line; returns the bytes removed."""
+        ledger = Ledger(Path(folder))
+        with ledger.lock:
+            return ledger.repair()
+
+    @property
+    def size(self) -> int:
+        """The number of events in the ledger."""
+        return self._ledger.lines
+
+    # --- reading -------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        state = self._ledger.load_snapshot()
+        self._index = _Index(*state) if state else _Index()
+        replayed = self._catch_up()
+        if replayed >= _SNAPSHOT_AFTER:
+            self._ledger.save_snapshot(self._index.state())
+
+    def _catch_up(self) -> int:
+        """Apply what was appended since the last read; returns how many events."""
+        first_line = self._ledger.lines + 1
+        events = self._ledger.read_new()
+        for number, event in enumerate(events, start=first_line):
+            try:
+                _apply(self._index, event, strict=False)
+            except (RegistryError, KeyError, TypeError, ValueError) as error:
+                raise RegistryCorrupt(
+                    f"ledger line {number}: {error}", f"登记簿第 {number} 行：{error}", line=number
+                ) from None
+        return len(events)
+
+    def verify(self) -> None:
+        """Check the whole ledger: hashes, chain, head, well-formed events, unique codes.
+
+        Raises :class:`RegistryCorrupt` naming the first bad line.
+        """
+        index = _Index()
+        with self._ledger.lock:
+            for number, event in enumerate(self._ledger.verified_events(), start=1):
+                try:
+                    _check_event(event)
+                    _apply(index, event, strict=True)
+                except (RegistryError, InvalidCode, KeyError, TypeError, ValueError) as error:
+                    raise RegistryCorrupt(
+                        f"ledger line {number}: {error}",
+                        f"登记簿第 {number} 行：{error}",
+                        line=number,
+                    ) from None
+
+    def events(self) -> Iterator[Event]:
+        """Every event in the ledger, oldest first (without the chain fields)."""
+        yield from self._ledger.verified_events()
+
+    def catalog_code_of(self, matter: Matter) -> CatalogCode | None:
+        """The code of a matter, following merges; None for a matter never seen.
+
+        Raises :class:`RegistryError` when the matter's code is retired.
+        """
+        identity = matter_identity(matter.origin, matter.matter_type, matter.name, matter.sub_name)
+        return (
+            CatalogCode.parse(self._resolve(identity)) if identity in self._index.code_of else None
+        )
+
+    def info(self, code: object) -> CodeInfo:
+        """Identities, state and history of a code; RegistryError for an unknown code."""
+        text = str(code)
+        if text not in self._index.issued:
+            raise RegistryError(f"code {text} is not in the registry", f"登记簿中没有编码 {text}")
+        identities = tuple(i for i, c in self._index.code_of.items() if c == text)
+        history = tuple(e for e in self.events() if _mentions(e, text))
+        return CodeInfo(
+            text,
+            identities,
+            self._index.retired.get(text),
+            self._index.merged_into.get(text),
+            history,
+        )
+
+    def _resolve(self, identity: Identity) -> str:
+        """The code to use for a known identity: follow merges, refuse retired codes."""
+        code = self._index.code_of[identity]
+        while code in self._index.merged_into:
+            code = self._index.merged_into[code]
+        if code in self._index.retired:
+            raise RegistryError(
+                f"the code {code} of {identity[3] if identity[0] == CATALOG else identity[2]!r} "
+                f"is out of use ({self._index.retired[code]}); reinstate it to use it again",
+                f"编码 {code} 已注销（{self._index.retired[code]}），如需再用请先恢复",
+            )
+        return code
+
+    # --- writing -------------------------------------------------------------------------
+
+    @contextmanager
+    def _writing(self) -> Iterator[list[Event]]:
+        """Hold the lock, catch up, collect events and append them as one batch."""
+        with self._ledger.lock:
+            self._catch_up()
+            batch: list[Event] = []
+            try:
+                yield batch
+                if batch:
+                    self._ledger.append(batch)
+            except BaseException:
+                # The index may hold codes that never reached the disk: read it again.
+                self._ledger = Ledger(self.folder)
+                self._load()
+                raise
+
+    def _record(self, batch: list[Event], event: Event, reason: str) -> None:
+        event = {**event, "date": self._today().isoformat(), "reason": reason}
+        _apply(self._index, event, strict=False)
+        batch.append(event)
+
+    def _next_code(self, identity: Identity, skip: int = 0) -> str:
+        """The next free code for a new identity (``skip`` more when several are planned)."""
+        index = self._index
+        kind = identity[0]
+        if kind == CATALOG:
+            _, origin, type_slug, name, sub = identity
+            main = index.main_of.get((origin, type_slug, name))
+            if main is None:
+                main = index.last_main.get((origin, type_slug), 0) + 1 + skip
+                if main > _MAIN_MAX:
+                    raise RegistryError(
+                        f"no main item number is left for origin {origin}, type {type_slug}",
+                        f"来源 {origin}、类型 {type_slug} 的主项编号已用尽",
+                    )
+            sub_no = 0
+            if sub:
+                sub_no = index.last_sub.get((origin, type_slug, main), 0) + 1 + skip
+                if sub_no > _SUB_MAX:
+                    raise RegistryError(
+                        f"no sub-item number is left under main item {main:05d}",
+                        f"主项 {main:05d} 下的子项编号已用尽",
+                    )
+            type_code = codelists.code(MatterType(type_slug))
+            code = f"{origin}{type_code}{main:05d}{sub_no:03d}"
+        else:
+            parent = identity[1]
+            seq = index.last_seq.get((kind, parent), 0) + 1 + skip
+            if seq > _SEQ_MAX[kind]:
+                raise RegistryError(
+                    f"no {kind} number is left under {parent}", f"{parent} 下的编号已用尽"
+                )
+            code = f"{parent}{seq:0{_SEQ_WIDTH[kind]}d}"
+        if code in index.issued:
+            raise RegistryError(
+                f"code {code} is already taken by another identity", f"编码 {code} 已被占用"
+            )
+        return code
+
+    def _issue_all(
+        self,
+        batch: list[Event],
+        wanted: Iterable[tuple[Identity, str | None, dict[str, str]]],
+    ) -> None:
+        """Issue codes for the unknown identities among ``wanted`` in sorted order.
+
+        Each item is (identity, code the input already carries or None, display names).
+        A carried code is kept when it fits; one that contradicts the registry is an error.
+        """
+        new: dict[Identity, dict[str, str]] = {}
+        for identity, carried, names in wanted:
+            known = self._index.code_of.get(identity)
+            if carried is not None:
+                if known is not None and carried not in (known, self._resolve(identity)):
+                    raise RegistryError(
+                        f"the input carries code {carried}, but the registry has {known} for it",
+                        f"输入中的编码 {carried} 与登记簿中的 {known} 不符",
+                    )
+                if known is None:
+                    if carried in self._index.issued:
+                        raise RegistryError(
+                            f"code {carried} belongs to another identity",
+                            f"编码 {carried} 属于其他事项",
+                        )
+                    _check_shape(carried, identity)
+                    self._record(
+                        batch,
+                        {"event": "issue", "code": carried, "identity": list(identity), **names},
+                        "assign",
+                    )
+                continue
+            if known is None and (identity not in new or _order(names) < _order(new[identity])):
+                new[identity] = names  # the smallest display form wins, whatever the order
+        for identity in sorted(new):
+            code = self._next_code(identity)
+            self._record(
+                batch,
+                {"event": "issue", "code": code, "identity": list(identity), **new[identity]},
+                "assign",
+            )
+
+    def assign(self, guide: Guide) -> Guide:
+        """The same guide with every missing code filled in (see :meth:`assign_many`)."""
+        return self.assign_many([guide])[0]
+
+    def assign_many(self, guides: Iterable[Guide]) -> list[Guide]:
+        """Assign codes to many guides in one batch; returns them in input order.
+
+        New identities are numbered in sorted order, so any permutation of the input
+        gives the same codes. Codes a guide already carries are kept when they match
+        their identity; a contradiction raises :class:`RegistryError` and writes nothing.
+        """
+        guides = list(guides)
+        with self._writing() as batch:
+            matters = [matter_identity(g.origin, g.matter_type, g.name, g.sub_name) for g in guides]
+            self._issue_all(
+                batch,
+                (
+                    (
+                        identity,
+                        str(g.catalog_code) if g.catalog_code else None,
+                        _display(g.name, g.sub_name),
+                    )
+                    for identity, g in zip(matters, guides, strict=True)
+                ),
+            )
+            implementations = [
+                self._implementation(g, self._resolve(identity))
+                for identity, g in zip(matters, guides, strict=True)
+            ]
+            for kind, parts in ((HANDLING_ITEM, _handling_items), (MATERIAL, _materials)):
+                self._issue_all(
+                    batch,
+                    (
+                        (part_identity(kind, str(impl), name), carried, {"name": name})
+                        for g, impl in zip(guides, implementations, strict=True)
+                        for name, carried in parts(g)
+                    ),
+                )
+        return [self._filled(g, impl) for g, impl in zip(guides, implementations, strict=True)]
+
+    def _implementation(self, guide: Guide, catalog: str) -> ImplementationCode:
+        code = ImplementationCode(
+            validate_uscc(guide.agency.uscc), guide.level, CatalogCode.parse(catalog)
+        )
+        if guide.implementation_code is not None and guide.implementation_code != code:
+            raise RegistryError(
+                f"the guide carries implementation code {guide.implementation_code}, "
+                f"but its agency, level and catalog code make {code}",
+                f"办事指南中的实施编码 {guide.implementation_code} 与由实施主体、"
+                f"层级和基本编码组成的 {code} 不符",
+            )
+        return code
+
+    def _filled(self, guide: Guide, implementation: ImplementationCode) -> Guide:
+        parent = str(implementation)
+
+        def code_of(kind: str, name: str) -> str:
+            return self._resolve(part_identity(kind, parent, name))
+
+        return attrs.evolve(
+            guide,
+            catalog_code=implementation.catalog,
+            implementation_code=implementation,
+            handling_items=tuple(
+                attrs.evolve(item, code=HandlingItemCode.parse(code_of(HANDLING_ITEM, item.name)))
+                for item in guide.handling_items
+            ),
+            materials=tuple(
+                attrs.evolve(m, code=MaterialCode.parse(code_of(MATERIAL, m.name)))
+                for m in guide.materials
+            ),
+        )
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    def _identity_of(self, code: str) -> Identity:
+        if code not in self._index.issued:
+            hint = " (implementation codes are composed, not issued)" if len(code) == 31 else ""
+            raise RegistryError(
+                f"code {code} is not in the registry{hint}", f"登记簿中没有编码 {code}"
+            )
+        return next(i for i, c in self._index.code_of.items() if c == code)
+
+    def _require_active(self, code: str) -> Identity:
+        identity = self._identity_of(code)
+        if code in self._index.retired:
+            raise RegistryError(
+                f"code {code} is {self._index.retired[code]}", f"编码 {code} 已注销"
+            )
+        return identity
+
+    def rename(self, code: object, name: str, sub_name: str | None = None, *, reason: str) -> None:
+        """Give a code a new name; the old name stays as an alias and the code is unchanged.
+
+        Renaming a catalog matter renames its sub-items too (their sub-item names stay).
+        """
+        text = str(code)
+        with self._writing() as batch:
+            identity = self._require_active(text)
+            if identity[0] != CATALOG:
+                renamed = {text: part_identity(identity[0], identity[1], name)}
+            else:
+                new_main = normalize_name(name)
+                renamed = {
+                    c: (CATALOG, i[1], i[2], new_main, i[4])
+                    for i, c in self._index.code_of.items()
+                    if i[:4] == identity[:4] and c not in self._index.retired
+                }
+                renamed[text] = matter_identity(
+                    identity[1], MatterType(identity[2]), name, sub_name
+                )
+            for target, new in sorted(renamed.items()):
+                holder = self._index.code_of.get(new)
+                if holder is not None and holder != target:
+                    raise RegistryError(
+                        f"the name is already used by code {holder}",
+                        f"该名称已由编码 {holder} 使用",
+                    )
+                if holder is None:
+                    names = _display(name, sub_name if target == text else None)
+                    self._record(
+                        batch,
+                        {"event": "alias", "code": target, "identity": list(new), **names},
+                        reason,
+                    )
+
+    def retire(self, code: object, *, reason: str) -> None:
+        """Retire a code: it is never issued again, and its matter cannot be assigned."""
+        text = str(code)
+        with self._writing() as batch:
+            self._require_active(text)
+            self._record(batch, {"event": "retire", "code": text}, reason)
+
+    def reinstate(self, code: object, *, reason: str) -> None:
+        """Bring a retired code back into use for its own identity."""
+        text = str(code)
+        with self._writing() as batch:
+            self._identity_of(text)
+            if text not in self._index.retired:
+                raise RegistryError(f"code {text} is not retired", f"编码 {text} 未被注销")
+            self._record(batch, {"event": "reinstate", "code": text}, reason)
+
+    def merge(self, keep: object, others: Sequence[object], *, reason: str) -> None:
+        """Merge codes into ``keep``: the others are retired and their matters go to it."""
+        kept, merged = str(keep), [str(o) for o in others]
+        with self._writing() as batch:
+            kind = self._require_active(kept)[0]
+            if not merged or len(set(merged)) != len(merged) or kept in merged:
+                raise RegistryError("merge needs distinct other codes", "合并需要不同的其他编码")
+            for other in merged:
+                if self._require_active(other)[0] != kind:
+                    raise RegistryError(
+                        f"code {other} is of another kind", f"编码 {other} 类别不同"
+                    )
+            self._record(batch, {"event": "merge", "code": kept, "merged": merged}, reason)
+
+    def split(self, code: object, names: Sequence[str], *, reason: str) -> list[str]:
+        """Split a code into new ones named ``names`` (sub-items, or sibling items).
+
+        The source is retired and records where it went; returns the new codes.
+        """
+        text = str(code)
+        with self._writing() as batch:
+            identity = self._require_active(text)
+            wanted = sorted({(*identity[:-1], normalize_name(n)): n for n in names}.items())
+            if not wanted or any(not n for n in names):
+                raise RegistryError("split needs new names", "拆分需要新的名称")
+            into: list[dict[str, Any]] = []
+            for planned, (new, display) in enumerate(wanted):
+                if new in self._index.code_of:
+                    raise RegistryError(f"{display!r} already has a code", f"{display!r} 已有编码")
+                code = self._next_code(new, skip=planned)  # all share one main item or parent
+                into.append({"code": code, "identity": list(new), "name": display})
+            self._record(batch, {"event": "split", "code": text, "into": into}, reason)
+            return [str(part["code"]) for part in into]
+
+
+def _order(names: dict[str, str]) -> tuple[str, str]:
+    return names["name"], names.get("sub_name", "")
+
+
+def _display(name: str, sub_name: str | None) -> dict[str, str]:
+    return {"name": name} | ({"sub_name": sub_name} if sub_name else {})
+
+
+def _handling_items(guide: Guide) -> Iterator[tuple[str, str | None]]:
+    return ((i.name, str(i.code) if i.code else None) for i in guide.handling_items)
+
+
+def _materials(guide: Guide) -> Iterator[tuple[str, str | None]]:
+    return ((m.name, str(m.code) if m.code else None) for m in guide.materials)
+
+
+def _mentions(event: Event, code: str) -> bool:
+    return (
+        event.get("code") == code
+        or code in event.get("merged", ())
+        or any(part.get("code") == code for part in event.get("into", ()))
+    )
+
+
+_EVENT_FIELDS: Final = {
+    "issue": {"code", "identity", "name", "date", "reason"},
+    "alias": {"code", "identity", "name", "date", "reason"},
+    "retire": {"code", "date", "reason"},
+    "reinstate": {"code", "date", "reason"},
+    "merge": {"code", "merged", "date", "reason"},
+    "split": {"code", "into", "date", "reason"},
+}
+
+
+def _check_event(event: Event) -> None:
+    """An event must have its fields, of the right types (verify's strict reading)."""
+    fields = _EVENT_FIELDS.get(event.get("event"))  # type: ignore[arg-type]
+    if fields is None:
+        raise RegistryError(f"unknown event {event.get('event')!r}", "未知事件")
+    missing = fields - event.keys()
+    if missing:
+        raise RegistryError(f"event lacks {', '.join(sorted(missing))}", "事件缺少字段")
+    dt.date.fromisoformat(event["date"])
+    if not all(isinstance(event[f], str) for f in fields & {"code", "name", "reason"}):
+        raise RegistryError("event fields must be text", "事件字段必须是文本")

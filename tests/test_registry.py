@@ -1,0 +1,318 @@
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import attrs
+import pytest
+from conftest import ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import usccs
+
+from service_codes import (
+    Agency,
+    CaseType,
+    CatalogCode,
+    Guide,
+    HandlingForm,
+    HandlingItem,
+    ImplementationCode,
+    Level,
+    Material,
+    MaterialForm,
+    MaterialKind,
+    MaterialSource,
+    MatterType,
+    Necessity,
+    Registry,
+    RegistryError,
+    ServiceObject,
+    Step,
+    TimeLimit,
+    TimeUnit,
+    from_json,
+)
+from service_codes import registry as registry_module
+
+BUNDLED = [from_json(p.read_bytes()) for p in sorted((ROOT / "registry" / "guides").glob("*.json"))]
+DAY = TimeLimit(value=1, unit=TimeUnit.WORKING_DAY)
+USCC = "11610113038161643P"
+
+
+def guide(
+    name: str,
+    sub_name: str | None = None,
+    matter_type: MatterType = MatterType.LICENSING,
+    uscc: str = USCC,
+    materials: tuple[str, ...] = (),
+    items: tuple[str, ...] = (),
+    origin: str = "00",
+) -> Guide:
+    return Guide(
+        name=name,
+        sub_name=sub_name,
+        matter_type=matter_type,
+        origin=origin,
+        level=Level.COUNTY,
+        agency=Agency(name="雁塔区行政审批服务局", uscc=uscc),
+        competent_department="部门",
+        legal_basis=(),
+        conditions=(),
+        steps=(Step(order=1, name="受理", actor="窗口"),),
+        legal_limit=DAY,
+        promised_limit=DAY,
+        service_objects=(ServiceObject.ENTERPRISE,),
+        case_type=CaseType.PROMISED,
+        handling_forms=(HandlingForm.COUNTER,),
+        visits=0,
+        place="大厅",
+        hours="工作日",
+        consultation="电话",
+        supervision="12345",
+        materials=tuple(
+            Material(
+                order=i,
+                name=m,
+                kind=MaterialKind.FORM,
+                form=MaterialForm.PAPER,
+                necessity=Necessity.REQUIRED,
+                source=MaterialSource.APPLICANT,
+                originals=1,
+                copies=0,
+            )
+            for i, m in enumerate(materials, start=1)
+        ),
+        handling_items=tuple(HandlingItem(name=i) for i in items),
+    )
+
+
+@pytest.fixture
+def reg(tmp_path: Path) -> Registry:
+    return Registry.open(tmp_path, today=lambda: dt.date(2026, 11, 25))
+
+
+def codes(guides: list[Guide]) -> list[tuple[str, ...]]:
+    return [
+        (
+            str(g.catalog_code),
+            str(g.implementation_code),
+            *(str(m.code) for m in g.materials),
+            *(str(i.code) for i in g.handling_items),
+        )
+        for g in guides
+    ]
+
+
+def test_open_creates_the_ledger(tmp_path: Path) -> None:
+    Registry.open(tmp_path / "new")
+    assert (tmp_path / "new" / "codes.jsonl").read_bytes() == b""
+
+
+def test_codes_follow_the_structure_of_the_standard(reg: Registry) -> None:
+    g = reg.assign(guide("食品经营许可", materials=("申请书", "营业执照"), items=("新办",)))
+    assert g.catalog_code == CatalogCode("00", MatterType.LICENSING, 1, 0)
+    assert g.implementation_code == ImplementationCode(USCC, Level.COUNTY, g.catalog_code)
+    assert str(g.implementation_code) == USCC + "4" + "000100001000"
+    # Materials are numbered in sorted order of their normalized names.
+    assert [str(m.code)[-3:] for m in g.materials] == ["001", "002"]
+    assert str(g.handling_items[0].code) == str(g.implementation_code) + "01"
+    assert all(m.code and m.code.parent == g.implementation_code for m in g.materials)
+
+
+def test_main_items_count_within_origin_and_type_and_sub_items_within_main(reg: Registry) -> None:
+    out = reg.assign_many(
+        [
+            guide("甲"),
+            guide("乙", "新办"),
+            guide("乙", "变更"),
+            guide("丙", matter_type=MatterType.PENALTY),
+            guide("丁", origin="61"),
+        ]
+    )
+    assert [str(g.catalog_code) for g in out] == [
+        "000100002000",  # 甲 sorts after 乙 (code point order)
+        "000100001002",  # 乙/新办
+        "000100001001",  # 乙/变更 sorts first
+        "000200001000",
+        "610100001000",
+    ]
+
+
+def test_same_identity_and_its_variants_get_the_same_code(reg: Registry) -> None:
+    first = reg.assign(guide("（新办）食品经营许可", materials=("申请书",)))
+    again = reg.assign(guide("(新办) 食品经营许可", materials=(" 申请书",)))
+    assert codes([first]) == codes([again])
+
+
+def test_other_agency_shares_the_catalog_code_but_not_the_implementation(reg: Registry) -> None:
+    uscc = "116101130057276552"
+    a, b = reg.assign_many([guide("食品经营许可"), guide("食品经营许可", uscc=uscc)])
+    assert a.catalog_code == b.catalog_code
+    assert a.implementation_code != b.implementation_code
+
+
+def test_assign_many_returns_input_order_and_is_invariant_under_permutation(
+    tmp_path: Path,
+) -> None:
+    shuffled = BUNDLED[:]
+    random.Random(1).shuffle(shuffled)
+    first = Registry.open(tmp_path / "a").assign_many(BUNDLED)
+    second = Registry.open(tmp_path / "b").assign_many(shuffled)
+    by_file = dict(zip(map(id, shuffled), second, strict=True))
+    assert [g.name for g in first] == [g.name for g in BUNDLED]
+    assert codes(first) == codes([by_file[id(g)] for g in BUNDLED])
+    assert (tmp_path / "a" / "codes.jsonl").read_bytes() == (
+        tmp_path / "b" / "codes.jsonl"
+    ).read_bytes()
+
+
+def test_codes_already_present_are_kept_or_refused(reg: Registry) -> None:
+    national = CatalogCode.parse("000104002000")
+    kept = reg.assign(attrs.evolve(guide("食品经营许可"), catalog_code=national))
+    assert kept.catalog_code == national
+    assert reg.assign(guide("另一事项")).catalog_code == CatalogCode.parse("000104003000")
+    with pytest.raises(RegistryError, match="000104002000"):
+        reg.assign(
+            attrs.evolve(guide("食品经营许可"), catalog_code=CatalogCode.parse("000104003000"))
+        )
+    with pytest.raises(RegistryError, match="another identity"):
+        reg.assign(attrs.evolve(guide("第三事项"), catalog_code=national))
+    wrong = ImplementationCode(USCC, Level.CITY, national)
+    with pytest.raises(RegistryError, match="implementation code"):
+        reg.assign(attrs.evolve(guide("食品经营许可"), implementation_code=wrong))
+
+
+def test_a_refused_batch_writes_nothing(reg: Registry, tmp_path: Path) -> None:
+    reg.assign(guide("甲"))
+    before = (tmp_path / "codes.jsonl").read_bytes()
+    bad = attrs.evolve(guide("乙"), catalog_code=CatalogCode.parse("000100001000"))
+    with pytest.raises(RegistryError):
+        reg.assign_many([guide("丙"), bad])
+    assert (tmp_path / "codes.jsonl").read_bytes() == before
+    assert reg.assign(guide("丙")).catalog_code == CatalogCode.parse("000100002000")
+
+
+def test_exhausted_number_spaces_raise(reg: Registry, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(registry_module, "_MAIN_MAX", 2)
+    reg.assign_many([guide("甲"), guide("乙")])
+    with pytest.raises(RegistryError, match="no main item number is left"):
+        reg.assign(guide("丙"))
+    with pytest.raises(RegistryError, match="no handling_item number is left"):
+        reg.assign(guide("甲", items=tuple(f"项{i:03d}" for i in range(100))))
+    monkeypatch.setattr(registry_module, "_SUB_MAX", 1)
+    reg.assign(guide("甲", "一"))
+    with pytest.raises(RegistryError, match="no sub-item number is left"):
+        reg.assign(guide("甲", "二"))
+
+
+def test_rename_keeps_the_code_and_the_old_name(reg: Registry) -> None:
+    old = reg.assign_many([guide("旧名"), guide("旧名", "新办")])
+    reg.rename(old[0].catalog_code, "新名", reason="名称规范")
+    assert codes(reg.assign_many([guide("新名"), guide("旧名"), guide("新名", "新办")])) == codes(
+        [old[0], old[0], old[1]]
+    )
+
+
+def test_rename_to_a_name_in_use_is_refused(reg: Registry) -> None:
+    a, _b = reg.assign_many([guide("甲"), guide("乙")])
+    with pytest.raises(RegistryError, match="already used"):
+        reg.rename(a.catalog_code, "乙", reason="x")
+
+
+def test_retired_codes_are_never_reissued_unless_reinstated(reg: Registry) -> None:
+    g = reg.assign(guide("甲"))
+    reg.retire(g.catalog_code, reason="事项取消")
+    with pytest.raises(RegistryError, match="retired"):
+        reg.assign(guide("甲"))
+    assert reg.assign(guide("乙")).catalog_code != g.catalog_code
+    reg.reinstate(g.catalog_code, reason="恢复")
+    assert reg.assign(guide("甲")).catalog_code == g.catalog_code
+
+
+def test_merge_keeps_one_and_sends_the_others_to_it(reg: Registry) -> None:
+    a, b = reg.assign_many([guide("甲"), guide("乙")])
+    reg.merge(a.catalog_code, [b.catalog_code], reason="合并")
+    assert reg.assign(guide("乙")).catalog_code == a.catalog_code
+    info = reg.info(b.catalog_code)
+    assert info.merged_into == str(a.catalog_code) and "merged into" in str(info.retired)
+    with pytest.raises(RegistryError):
+        reg.merge(a.catalog_code, [b.catalog_code], reason="again")
+
+
+def test_split_issues_new_codes_and_records_the_source(reg: Registry) -> None:
+    source = reg.assign(guide("甲")).catalog_code
+    new = reg.split(source, ["新办", "变更"], reason="拆分")
+    assert new == ["000100001001", "000100001002"]  # 变更 sorts before 新办
+    assert [str(reg.assign(guide("甲", s)).catalog_code) for s in ("变更", "新办")] == new
+    assert "split into" in str(reg.info(source).retired)
+    with pytest.raises(RegistryError, match="out of use"):
+        reg.assign(guide("甲"))
+
+
+def test_implementation_codes_are_not_in_the_ledger(reg: Registry) -> None:
+    g = reg.assign(guide("甲"))
+    with pytest.raises(RegistryError, match="composed"):
+        reg.retire(g.implementation_code, reason="x")
+
+
+def test_every_event_records_date_and_reason(reg: Registry) -> None:
+    g = reg.assign(guide("甲"))
+    reg.retire(g.catalog_code, reason="事项取消")
+    events = list(reg.events())
+    assert [(e["event"], e["date"], e["reason"]) for e in events] == [
+        ("issue", "2026-11-25", "assign"),
+        ("retire", "2026-11-25", "事项取消"),
+    ]
+
+
+def test_reopening_gives_the_same_answers(reg: Registry, tmp_path: Path) -> None:
+    out = reg.assign_many(BUNDLED)
+    again = Registry.open(tmp_path).assign_many(BUNDLED)
+    assert codes(again) == codes(out)
+    assert Registry.open(tmp_path).size == reg.size
+
+
+def test_a_second_handle_sees_what_the_first_wrote(tmp_path: Path) -> None:
+    first, second = Registry.open(tmp_path), Registry.open(tmp_path)
+    a = first.assign(guide("甲"))
+    b = second.assign(guide("乙"))
+    assert b.catalog_code == CatalogCode.parse("000100002000")
+    assert second.assign(guide("甲")).catalog_code == a.catalog_code
+
+
+names = st.text("甲乙丙丁戊己庚辛壬癸（）() 　ａbB", min_size=1, max_size=5).filter(
+    lambda n: registry_module.normalize_name(n) != ""
+)
+matters = st.tuples(names, st.none() | names, st.sampled_from(list(MatterType)[:3]))
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=50)
+@given(st.lists(matters, min_size=1, max_size=8), st.randoms(), usccs())
+def test_properties_of_assignment(tmp_path_factory, batch, rnd, uscc) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path_factory.mktemp("reg")
+    guides = [guide(n, s, t, uscc=uscc, materials=(n,)) for n, s, t in batch]
+    reg = Registry.open(folder)
+    out = reg.assign_many(guides)
+    # permutation invariance, against a fresh registry
+    shuffled = list(range(len(guides)))
+    rnd.shuffle(shuffled)
+    other = Registry.open(tmp_path_factory.mktemp("reg")).assign_many([guides[i] for i in shuffled])
+    assert [codes([g]) for g in other] == [codes([out[i]]) for i in shuffled]
+    # the same identity (or a width/space/bracket variant) always gets the same code
+    variants = [
+        guide(n.replace("(", "（") + "　", s, t, uscc=uscc, materials=(n,)) for n, s, t in batch
+    ]
+    assert codes(reg.assign_many(variants)) == codes(out)
+    # distinct identities get distinct codes
+    identities = {
+        registry_module.matter_identity(g.origin, g.matter_type, g.name, g.sub_name): str(
+            g.catalog_code
+        )
+        for g in out
+    }
+    assert len(set(identities.values())) == len(identities)
+    # reopening gives the same answers
+    assert codes(Registry.open(folder).assign_many(guides)) == codes(out)
+    reg.verify()
