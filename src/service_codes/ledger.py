@@ -19,7 +19,9 @@ import gc
 import hashlib
 import marshal
 import os
+import struct
 import sys
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -33,6 +35,7 @@ from service_codes.errors import RegistryCorrupt
 GENESIS: Final = "0" * 64
 _SUFFIX_LEN: Final = len(b',"hash":"') + 64 + len(b'"}')
 _SNAPSHOT_FORMAT: Final = f"service-codes snapshot 1 {sys.version}"
+_SNAPSHOT_HEADER: Final = struct.Struct("<QI")  # payload length, CRC-32
 Event = dict[str, Any]
 
 
@@ -60,8 +63,9 @@ def _parse(line: bytes, number: int) -> Event:
 
 
 @contextmanager
-def _no_gc() -> Iterator[None]:
-    """Parsing a million small dicts triggers the cycle collector over and over."""
+def no_gc() -> Iterator[None]:
+    """Reading a million small events triggers the cycle collector over and over; they
+    hold no cycles, so it is paused while they are read."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -112,39 +116,42 @@ class Ledger:
                 pass
             _fsync_dir(self.path.parent)
 
-    def read_new(self) -> list[Event]:
+    def read_new(self) -> Iterator[Event]:
         """The events appended since the last read (all of them on the first read).
 
-        Call with the lock held. Raises :class:`RegistryCorrupt` for a torn last
-        line, a line that is not JSON, or a first new line that does not chain on.
+        Call with the lock held, and consume the whole iterator: the read position
+        advances at its end. Raises :class:`RegistryCorrupt` for a torn last line, a
+        line that is not JSON, or a first new line that does not chain on.
         """
         with open(self.path, "rb") as file:
+            size = file.seek(0, os.SEEK_END)
+            if size == self.offset:
+                return
+            file.seek(size - 1)
+            if file.read(1) != b"\n":
+                file.seek(self.offset)
+                number = self.lines + file.read().count(b"\n") + 1
+                raise _corrupt(
+                    number,
+                    "half-written (a crash during an append);"
+                    " `service-codes registry repair` cuts it off",
+                    "写入不完整（追加时中断）；可用 service-codes registry repair 截去",
+                    torn=True,
+                )
             file.seek(self.offset)
-            data = file.read()
-        if not data:
-            return []
-        lines = data.split(b"\n")
-        torn = lines.pop()
-        if torn:
-            number = self.lines + len(lines) + 1
-            raise _corrupt(
-                number,
-                "half-written (a crash during an append);"
-                " `service-codes registry repair` cuts it off",
-                "写入不完整（追加时中断）；可用 service-codes registry repair 截去",
-                torn=True,
-            )
-        with _no_gc():
-            events = [_parse(line, self.lines + i + 1) for i, line in enumerate(lines)]
-        if events[0].get("prev") != self.last_hash:
-            raise _corrupt(
-                self.lines + 1, "does not chain on the line before it", "与上一行的哈希链不符"
-            )
-        self.last_start = self.offset + len(data) - len(lines[-1]) - 1
-        self.offset += len(data)
-        self.lines += len(lines)
-        self.last_hash = events[-1]["hash"]
-        return events
+            number, start, event = self.lines, self.offset, None
+            for line in file:  # streamed: a million events need not be in memory at once
+                number += 1
+                event = _parse(line, number)
+                if number == self.lines + 1 and event.get("prev") != self.last_hash:
+                    raise _corrupt(
+                        number, "does not chain on the line before it", "与上一行的哈希链不符"
+                    )
+                yield event
+                start += len(line)
+            assert event is not None
+            self.last_start = start - len(line)
+            self.offset, self.lines, self.last_hash = start, number, event["hash"]
 
     def append(self, events: list[Event]) -> None:
         """Seal and append a batch with one write and one fsync; call with the lock held."""
@@ -232,8 +239,12 @@ class Ledger:
     def load_snapshot(self) -> Any | None:
         """The index state saved with :meth:`save_snapshot`, if it still fits the ledger."""
         try:
-            saved = marshal.loads(self.snapshot_path.read_bytes())
-            format_, offset, lines, last_hash, last_start, state = saved
+            raw = self.snapshot_path.read_bytes()
+            header, payload = raw[: _SNAPSHOT_HEADER.size], raw[_SNAPSHOT_HEADER.size :]
+            # marshal is not made to read damaged data: check it is whole before loading.
+            if _SNAPSHOT_HEADER.unpack(header) != (len(payload), zlib.crc32(payload)):
+                return None
+            format_, offset, lines, last_hash, last_start, state = marshal.loads(payload)
             if format_ != _SNAPSHOT_FORMAT or offset > self.path.stat().st_size:
                 return None
             with open(self.path, "rb") as file:
@@ -241,7 +252,7 @@ class Ledger:
                 last_line = file.read(offset - last_start)
             if lines and orjson.loads(last_line).get("hash") != last_hash:
                 return None
-        except (OSError, ValueError, EOFError, TypeError, orjson.JSONDecodeError):
+        except (OSError, ValueError, EOFError, TypeError, struct.error, orjson.JSONDecodeError):
             return None
         self.offset, self.lines, self.last_hash, self.last_start = (
             offset,
@@ -252,7 +263,13 @@ class Ledger:
         return state
 
     def save_snapshot(self, state: Any) -> None:
-        """Save derived index state; a failure to write it only costs a slower open."""
+        """Save derived index state; a failure to write it only costs a slower open.
+
+        Not fsynced: a snapshot lost or torn in a crash fails its check and is rebuilt.
+        """
         data = (_SNAPSHOT_FORMAT, self.offset, self.lines, self.last_hash, self.last_start, state)
+        payload = marshal.dumps(data)
+        tmp = self.snapshot_path.with_name(f".{self.snapshot_path.name}.tmp")
         with suppress(OSError):
-            _replace_atomically(self.snapshot_path, marshal.dumps(data))
+            tmp.write_bytes(_SNAPSHOT_HEADER.pack(len(payload), zlib.crc32(payload)) + payload)
+            tmp.replace(self.snapshot_path)

@@ -18,8 +18,10 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -35,8 +37,7 @@ from service_codes.codes import (
     parse_code,
 )
 from service_codes.errors import InvalidCode, RegistryCorrupt, RegistryError
-from service_codes.identifiers import validate_uscc
-from service_codes.ledger import Event, Ledger
+from service_codes.ledger import Event, Ledger, no_gc
 from service_codes.model import Guide, Matter
 from service_codes.text import normalize_name
 
@@ -80,7 +81,17 @@ class _Index:
     last_seq: dict[tuple[str, str], int] = attrs.Factory(dict)  # (kind, parent code)
 
     def state(self) -> tuple[Any, ...]:
-        return attrs.astuple(self, recurse=False)
+        """The index as plain data for a snapshot; ``issued`` is derived on load.
+
+        A list of pairs is about twice as quick to marshal as the dict itself.
+        """
+        rest = attrs.astuple(self, recurse=False)[2:]
+        return (list(self.code_of.items()), *rest)
+
+    @classmethod
+    def from_state(cls, state: tuple[Any, ...]) -> _Index:
+        code_of = dict(state[0])
+        return cls(code_of, set(code_of.values()), *state[1:])
 
     def count(self, code: str, identity: Identity) -> None:
         """Record that ``code`` is taken, and advance the numbering past it."""
@@ -127,7 +138,8 @@ def _apply(index: _Index, event: Event, strict: bool) -> None:
     """Replay one event onto the index; conflicts raise RegistryError."""
     kind, code = event["event"], event["code"]
     if kind in ("issue", "alias"):
-        identity = tuple(event["identity"])
+        # Parents and names repeat across the ledger: share one string object for each.
+        identity = tuple(map(sys.intern, event["identity"]))
         if strict:
             _check_shape(code, identity)
         if kind == "issue":
@@ -195,6 +207,7 @@ class Registry:
         self._today = today
         self._ledger = Ledger(folder)
         self._index = _Index()
+        self._date = ""  # of the batch being written
 
     @classmethod
     def open(cls, folder: str | Path, *, today: Callable[[], dt.date] = dt.date.today) -> Registry:
@@ -224,24 +237,24 @@ class Registry:
     # --- reading -------------------------------------------------------------------------
 
     def _load(self) -> None:
-        state = self._ledger.load_snapshot()
-        self._index = _Index(*state) if state else _Index()
-        replayed = self._catch_up()
+        with no_gc():
+            state = self._ledger.load_snapshot()
+            self._index = _Index.from_state(state) if state else _Index()
+            replayed = self._catch_up()
         if replayed >= _SNAPSHOT_AFTER:
             self._ledger.save_snapshot(self._index.state())
 
     def _catch_up(self) -> int:
         """Apply what was appended since the last read; returns how many events."""
-        first_line = self._ledger.lines + 1
-        events = self._ledger.read_new()
-        for number, event in enumerate(events, start=first_line):
+        first_line = number = self._ledger.lines + 1
+        for number, event in enumerate(self._ledger.read_new(), start=first_line):
             try:
                 _apply(self._index, event, strict=False)
             except (RegistryError, KeyError, TypeError, ValueError) as error:
                 raise RegistryCorrupt(
                     f"ledger line {number}: {error}", f"登记簿第 {number} 行：{error}", line=number
                 ) from None
-        return len(events)
+        return self._ledger.lines + 1 - first_line
 
     def verify(self) -> None:
         """Check the whole ledger: hashes, chain, head, well-formed events, unique codes.
@@ -271,9 +284,7 @@ class Registry:
         Raises :class:`RegistryError` when the matter's code is retired.
         """
         identity = matter_identity(matter.origin, matter.matter_type, matter.name, matter.sub_name)
-        return (
-            CatalogCode.parse(self._resolve(identity)) if identity in self._index.code_of else None
-        )
+        return _catalog_code(self._resolve(identity)) if identity in self._index.code_of else None
 
     def info(self, code: object) -> CodeInfo:
         """Identities, state and history of a code; RegistryError for an unknown code."""
@@ -308,8 +319,9 @@ class Registry:
     @contextmanager
     def _writing(self) -> Iterator[list[Event]]:
         """Hold the lock, catch up, collect events and append them as one batch."""
-        with self._ledger.lock:
+        with self._ledger.lock, no_gc():
             self._catch_up()
+            self._date = self._today().isoformat()
             batch: list[Event] = []
             try:
                 yield batch
@@ -322,9 +334,20 @@ class Registry:
                 raise
 
     def _record(self, batch: list[Event], event: Event, reason: str) -> None:
-        event = {**event, "date": self._today().isoformat(), "reason": reason}
+        event = {**event, "date": self._date, "reason": reason}
         _apply(self._index, event, strict=False)
         batch.append(event)
+
+    def _issue(
+        self, batch: list[Event], identity: Identity, code: str, names: dict[str, str]
+    ) -> None:
+        """Record an issue event: the hot path of assignment, so it skips _apply's dispatch."""
+        self._index.code_of[identity] = code
+        self._index.count(code, identity)
+        batch.append(
+            {"event": "issue", "code": code, "identity": identity, **names}
+            | {"date": self._date, "reason": "assign"}
+        )
 
     def _next_code(self, identity: Identity, skip: int = 0) -> str:
         """The next free code for a new identity (``skip`` more when several are planned)."""
@@ -390,21 +413,12 @@ class Registry:
                             f"编码 {carried} 属于其他事项",
                         )
                     _check_shape(carried, identity)
-                    self._record(
-                        batch,
-                        {"event": "issue", "code": carried, "identity": list(identity), **names},
-                        "assign",
-                    )
+                    self._issue(batch, identity, carried, names)
                 continue
             if known is None and (identity not in new or _order(names) < _order(new[identity])):
                 new[identity] = names  # the smallest display form wins, whatever the order
         for identity in sorted(new):
-            code = self._next_code(identity)
-            self._record(
-                batch,
-                {"event": "issue", "code": code, "identity": list(identity), **new[identity]},
-                "assign",
-            )
+            self._issue(batch, identity, self._next_code(identity), new[identity])
 
     def assign(self, guide: Guide) -> Guide:
         """The same guide with every missing code filled in (see :meth:`assign_many`)."""
@@ -444,12 +458,11 @@ class Registry:
                         for name, carried in parts(g)
                     ),
                 )
-        return [self._filled(g, impl) for g, impl in zip(guides, implementations, strict=True)]
+        with no_gc():  # filling in creates as many records as there are codes
+            return [self._filled(g, i) for g, i in zip(guides, implementations, strict=True)]
 
     def _implementation(self, guide: Guide, catalog: str) -> ImplementationCode:
-        code = ImplementationCode(
-            validate_uscc(guide.agency.uscc), guide.level, CatalogCode.parse(catalog)
-        )
+        code = ImplementationCode(guide.agency.uscc, guide.level, _catalog_code(catalog))
         if guide.implementation_code is not None and guide.implementation_code != code:
             raise RegistryError(
                 f"the guide carries implementation code {guide.implementation_code}, "
@@ -462,19 +475,22 @@ class Registry:
     def _filled(self, guide: Guide, implementation: ImplementationCode) -> Guide:
         parent = str(implementation)
 
-        def code_of(kind: str, name: str) -> str:
-            return self._resolve(part_identity(kind, parent, name))
+        def seq_of(kind: str, name: str) -> int:
+            # The parent is already a checked code: build on it rather than parse it again.
+            return int(self._resolve(part_identity(kind, parent, name))[len(parent) :])
 
         return attrs.evolve(
             guide,
             catalog_code=implementation.catalog,
             implementation_code=implementation,
             handling_items=tuple(
-                attrs.evolve(item, code=HandlingItemCode.parse(code_of(HANDLING_ITEM, item.name)))
+                attrs.evolve(
+                    item, code=HandlingItemCode(implementation, seq_of(HANDLING_ITEM, item.name))
+                )
                 for item in guide.handling_items
             ),
             materials=tuple(
-                attrs.evolve(m, code=MaterialCode.parse(code_of(MATERIAL, m.name)))
+                attrs.evolve(m, code=MaterialCode(implementation, seq_of(MATERIAL, m.name)))
                 for m in guide.materials
             ),
         )
@@ -581,6 +597,12 @@ class Registry:
                 into.append({"code": code, "identity": list(new), "name": display})
             self._record(batch, {"event": "split", "code": text, "into": into}, reason)
             return [str(part["code"]) for part in into]
+
+
+@lru_cache(maxsize=65536)
+def _catalog_code(text: str) -> CatalogCode:
+    """Catalog codes recur in every implementation of a matter: parse each once."""
+    return CatalogCode.parse(text)
 
 
 def _order(names: dict[str, str]) -> tuple[str, str]:

@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from typing import Final
 
 # Bracket and punctuation variants that NFKC leaves apart, folded to one ASCII form.
@@ -38,6 +39,8 @@ def _fold_once(name: str) -> str:
     return "".join(text.split())
 
 
+# A catalogue repeats the same few thousand matter and material names over and over.
+@lru_cache(maxsize=65536)
 def normalize_name(name: str) -> str:
     """Fold width, whitespace, bracket and punctuation variants and Latin case.
 
