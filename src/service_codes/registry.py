@@ -18,7 +18,6 @@ True
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
@@ -34,153 +33,32 @@ from service_codes.codes import (
     HandlingItemCode,
     ImplementationCode,
     MaterialCode,
-    parse_code,
 )
 from service_codes.errors import InvalidCode, RegistryCorrupt, RegistryError
+from service_codes.index import (
+    CATALOG,
+    HANDLING_ITEM,
+    MATERIAL,
+    SEQ_WIDTH,
+    Identity,
+    Index,
+    apply_event,
+    check_event,
+    check_shape,
+    matter_identity,
+    mentions,
+    part_identity,
+)
 from service_codes.ledger import Event, Ledger, no_gc
 from service_codes.model import Guide, Matter
 from service_codes.text import normalize_name
 
-Identity = tuple[str, ...]
-CATALOG: Final = "catalog"
-HANDLING_ITEM: Final = "handling_item"
-MATERIAL: Final = "material"
-# Digits of the sequence number each kind of code appends to its parent, and its range.
-_SEQ_WIDTH: Final = {HANDLING_ITEM: 2, MATERIAL: 3}
+# The number spaces of the standard (STANDARDS.md §1).
 _SEQ_MAX: Final = {HANDLING_ITEM: 99, MATERIAL: 999}
 _MAIN_MAX: Final = 99999
 _SUB_MAX: Final = 999
 # Re-reading this many events on open is worth saving a snapshot of the index.
 _SNAPSHOT_AFTER: Final = 10_000
-
-
-def matter_identity(
-    origin: str, matter_type: MatterType, name: str, sub_name: str | None
-) -> Identity:
-    """The identity of a catalogue matter; width, space and bracket variants fold together."""
-    sub = normalize_name(sub_name) if sub_name else ""
-    return (CATALOG, origin, matter_type.value, normalize_name(name), sub)
-
-
-def part_identity(kind: str, parent: str, name: str) -> Identity:
-    """The identity of a handling item or material within its parent code."""
-    return (kind, parent, normalize_name(name))
-
-
-@attrs.define
-class _Index:
-    """What the ledger says, arranged for look-ups and numbering."""
-
-    code_of: dict[Identity, str] = attrs.Factory(dict)  # every identity, aliases too
-    issued: set[str] = attrs.Factory(set)
-    retired: dict[str, str] = attrs.Factory(dict)  # code -> why, for people
-    merged_into: dict[str, str] = attrs.Factory(dict)
-    main_of: dict[tuple[str, str, str], int] = attrs.Factory(dict)  # (origin, type, name)
-    last_main: dict[tuple[str, str], int] = attrs.Factory(dict)  # (origin, type)
-    last_sub: dict[tuple[str, str, int], int] = attrs.Factory(dict)  # (origin, type, main)
-    last_seq: dict[tuple[str, str], int] = attrs.Factory(dict)  # (kind, parent code)
-
-    def state(self) -> tuple[Any, ...]:
-        """The index as plain data for a snapshot; ``issued`` is derived on load.
-
-        A list of pairs is about twice as quick to marshal as the dict itself.
-        """
-        rest = attrs.astuple(self, recurse=False)[2:]
-        return (list(self.code_of.items()), *rest)
-
-    @classmethod
-    def from_state(cls, state: tuple[Any, ...]) -> _Index:
-        code_of = dict(state[0])
-        return cls(code_of, set(code_of.values()), *state[1:])
-
-    def count(self, code: str, identity: Identity) -> None:
-        """Record that ``code`` is taken, and advance the numbering past it."""
-        self.issued.add(code)
-        kind = identity[0]
-        if kind == CATALOG:
-            origin, type_slug, name = identity[1], identity[2], identity[3]
-            main, sub = int(code[4:9]), int(code[9:12])
-            self.main_of[origin, type_slug, name] = main
-            if main > self.last_main.get((origin, type_slug), 0):
-                self.last_main[origin, type_slug] = main
-            if sub > self.last_sub.get((origin, type_slug, main), 0):
-                self.last_sub[origin, type_slug, main] = sub
-        else:
-            parent = identity[1]
-            seq = int(code[len(parent) :])
-            if seq > self.last_seq.get((kind, parent), 0):
-                self.last_seq[kind, parent] = seq
-
-
-def _check_shape(code: str, identity: Identity) -> None:
-    """A code must be of its identity's kind and sit under its parent."""
-    kind = identity[0] if identity else None
-    if kind == CATALOG and len(identity) == 5:
-        parsed = CatalogCode.parse(code)
-        if (parsed.origin, parsed.matter_type.value) != (identity[1], identity[2]):
-            raise RegistryError(
-                f"code {code} does not have the origin and type of its matter",
-                f"编码 {code} 与事项的来源或类型不符",
-            )
-    elif kind in _SEQ_WIDTH and len(identity) == 3:
-        parent, width = identity[1], _SEQ_WIDTH[kind]
-        if len(code) != len(parent) + width or not code.startswith(parent):
-            raise RegistryError(
-                f"code {code} is not a {kind} code under {parent}",
-                f"编码 {code} 不是 {parent} 下的编码",
-            )
-        parse_code(code)
-    else:
-        raise RegistryError(f"unknown identity {identity!r}", f"无法识别的标识 {identity!r}")
-
-
-def _apply(index: _Index, event: Event, strict: bool) -> None:
-    """Replay one event onto the index; conflicts raise RegistryError."""
-    kind, code = event["event"], event["code"]
-    if kind in ("issue", "alias"):
-        # Parents and names repeat across the ledger: share one string object for each.
-        identity = tuple(map(sys.intern, event["identity"]))
-        if strict:
-            _check_shape(code, identity)
-        if kind == "issue":
-            if code in index.issued:
-                raise RegistryError(f"code {code} is issued twice", f"编码 {code} 被重复发放")
-            if identity in index.code_of:
-                raise RegistryError(f"identity {identity!r} has two codes", "同一标识有两个编码")
-            index.code_of[identity] = code
-            index.count(code, identity)
-            return
-        if code not in index.issued or index.code_of.get(identity, code) != code:
-            raise RegistryError(f"alias of {code} conflicts", f"编码 {code} 的别名冲突")
-        index.code_of[identity] = code
-        if identity[0] == CATALOG:
-            index.main_of[identity[1], identity[2], identity[3]] = int(code[4:9])
-        return
-    if code not in index.issued:
-        raise RegistryError(f"code {code} was never issued", f"编码 {code} 从未发放")
-    if kind == "reinstate":
-        if code not in index.retired:
-            raise RegistryError(f"code {code} is not retired", f"编码 {code} 未被注销")
-        del index.retired[code]
-        index.merged_into.pop(code, None)
-        return
-    if code in index.retired:
-        raise RegistryError(f"code {code} is retired", f"编码 {code} 已注销")
-    if kind == "retire":
-        index.retired[code] = f"retired on {event['date']}: {event['reason']}"
-    elif kind == "merge":
-        for other in event["merged"]:
-            if other == code or other not in index.issued or other in index.retired:
-                raise RegistryError(f"code {other} cannot be merged", f"编码 {other} 不能合并")
-            index.retired[other] = f"merged into {code} on {event['date']}: {event['reason']}"
-            index.merged_into[other] = code
-    elif kind == "split":
-        new = [part["code"] for part in event["into"]]
-        for part in event["into"]:
-            _apply(index, {"event": "issue", **part}, strict)
-        index.retired[code] = f"split into {', '.join(new)} on {event['date']}: {event['reason']}"
-    else:
-        raise RegistryError(f"unknown event {kind!r}", f"未知事件 {kind!r}")
 
 
 @attrs.frozen
@@ -206,7 +84,7 @@ class Registry:
         self.folder = folder
         self._today = today
         self._ledger = Ledger(folder)
-        self._index = _Index()
+        self._index = Index()
         self._date = ""  # of the batch being written
 
     @classmethod
@@ -239,7 +117,7 @@ class Registry:
     def _load(self) -> None:
         with no_gc():
             state = self._ledger.load_snapshot()
-            self._index = _Index.from_state(state) if state else _Index()
+            self._index = Index.from_state(state) if state else Index()
             replayed = self._catch_up()
         if replayed >= _SNAPSHOT_AFTER:
             self._ledger.save_snapshot(self._index.state())
@@ -249,7 +127,7 @@ class Registry:
         first_line = number = self._ledger.lines + 1
         for number, event in enumerate(self._ledger.read_new(), start=first_line):
             try:
-                _apply(self._index, event, strict=False)
+                apply_event(self._index, event, strict=False)
             except (RegistryError, KeyError, TypeError, ValueError) as error:
                 raise RegistryCorrupt(
                     f"ledger line {number}: {error}", f"登记簿第 {number} 行：{error}", line=number
@@ -261,12 +139,12 @@ class Registry:
 
         Raises :class:`RegistryCorrupt` naming the first bad line.
         """
-        index = _Index()
+        index = Index()
         with self._ledger.lock:
             for number, event in enumerate(self._ledger.verified_events(), start=1):
                 try:
-                    _check_event(event)
-                    _apply(index, event, strict=True)
+                    check_event(event)
+                    apply_event(index, event, strict=True)
                 except (RegistryError, InvalidCode, KeyError, TypeError, ValueError) as error:
                     raise RegistryCorrupt(
                         f"ledger line {number}: {error}",
@@ -292,7 +170,7 @@ class Registry:
         if text not in self._index.issued:
             raise RegistryError(f"code {text} is not in the registry", f"登记簿中没有编码 {text}")
         identities = tuple(i for i, c in self._index.code_of.items() if c == text)
-        history = tuple(e for e in self.events() if _mentions(e, text))
+        history = tuple(e for e in self.events() if mentions(e, text))
         return CodeInfo(
             text,
             identities,
@@ -335,7 +213,7 @@ class Registry:
 
     def _record(self, batch: list[Event], event: Event, reason: str) -> None:
         event = {**event, "date": self._date, "reason": reason}
-        _apply(self._index, event, strict=False)
+        apply_event(self._index, event, strict=False)
         batch.append(event)
 
     def _issue(
@@ -380,7 +258,7 @@ class Registry:
                 raise RegistryError(
                     f"no {kind} number is left under {parent}", f"{parent} 下的编号已用尽"
                 )
-            code = f"{parent}{seq:0{_SEQ_WIDTH[kind]}d}"
+            code = f"{parent}{seq:0{SEQ_WIDTH[kind]}d}"
         if code in index.issued:
             raise RegistryError(
                 f"code {code} is already taken by another identity", f"编码 {code} 已被占用"
@@ -412,7 +290,7 @@ class Registry:
                             f"code {carried} belongs to another identity",
                             f"编码 {carried} 属于其他事项",
                         )
-                    _check_shape(carried, identity)
+                    check_shape(carried, identity)
                     self._issue(batch, identity, carried, names)
                 continue
             if known is None and (identity not in new or _order(names) < _order(new[identity])):
@@ -619,34 +497,3 @@ def _handling_items(guide: Guide) -> Iterator[tuple[str, str | None]]:
 
 def _materials(guide: Guide) -> Iterator[tuple[str, str | None]]:
     return ((m.name, str(m.code) if m.code else None) for m in guide.materials)
-
-
-def _mentions(event: Event, code: str) -> bool:
-    return (
-        event.get("code") == code
-        or code in event.get("merged", ())
-        or any(part.get("code") == code for part in event.get("into", ()))
-    )
-
-
-_EVENT_FIELDS: Final = {
-    "issue": {"code", "identity", "name", "date", "reason"},
-    "alias": {"code", "identity", "name", "date", "reason"},
-    "retire": {"code", "date", "reason"},
-    "reinstate": {"code", "date", "reason"},
-    "merge": {"code", "merged", "date", "reason"},
-    "split": {"code", "into", "date", "reason"},
-}
-
-
-def _check_event(event: Event) -> None:
-    """An event must have its fields, of the right types (verify's strict reading)."""
-    fields = _EVENT_FIELDS.get(event.get("event"))  # type: ignore[arg-type]
-    if fields is None:
-        raise RegistryError(f"unknown event {event.get('event')!r}", "未知事件")
-    missing = fields - event.keys()
-    if missing:
-        raise RegistryError(f"event lacks {', '.join(sorted(missing))}", "事件缺少字段")
-    dt.date.fromisoformat(event["date"])
-    if not all(isinstance(event[f], str) for f in fields & {"code", "name", "reason"}):
-        raise RegistryError("event fields must be text", "事件字段必须是文本")

@@ -1,0 +1,32 @@
+"""The ``service-codes`` command for service-center staff.
+
+Exit codes: 0 when all is well, 1 when content is invalid, 2 for usage or I/O errors.
+Each subcommand lives in a module of this package named for it.
+"""
+
+from __future__ import annotations
+
+import click
+
+from service_codes.cli.build import build
+from service_codes.cli.common import Lang, Say, default_lang
+from service_codes.cli.registry import registry
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default=default_lang,
+    show_default="from the locale",
+    help="Language of messages.",
+)
+@click.version_option(package_name="service-codes")
+@click.pass_context
+def main(ctx: click.Context, lang: Lang) -> None:
+    """Standard descriptions and codes for government service matters."""
+    ctx.obj = Say(lang)
+
+
+main.add_command(build)
+main.add_command(registry)

@@ -1,0 +1,48 @@
+"""What every subcommand shares: the language of messages and how failures exit."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Literal, NoReturn
+
+import attrs
+import click
+
+from service_codes.errors import ServiceCodesError
+from service_codes.validation import Problem
+
+Lang = Literal["en", "zh"]
+
+
+def default_lang() -> Lang:
+    """Chinese when the locale is Chinese, else English."""
+    locale = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG", "")
+    return "zh" if locale.lower().startswith("zh") else "en"
+
+
+@attrs.frozen
+class Say:
+    """Prints staff-facing lines in the chosen language."""
+
+    lang: Lang
+
+    def __call__(self, en: str, zh: str, *, err: bool = False) -> None:
+        click.echo(zh if self.lang == "zh" else en, err=err)
+
+    def problem(self, source: Path, problem: Problem) -> None:
+        message = problem.message_zh if self.lang == "zh" else problem.message
+        click.echo(f"{source}: {problem.path or '/'}: {message}", err=True)
+
+
+class IOFailure(click.ClickException):
+    """A file or folder could not be read or written: exit 2, like a usage error."""
+
+    exit_code = 2
+
+
+def fail(say: Say, error: ServiceCodesError, exit_code: int) -> NoReturn:
+    """Say what went wrong, in the chosen language, and exit with ``exit_code``."""
+    say(error.message, error.message_zh, err=True)
+    sys.exit(exit_code)

@@ -1,0 +1,212 @@
+"""``service-codes registry``: look into the code ledger and record lifecycle events."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from service_codes.cli.common import Say, fail
+from service_codes.errors import RegistryCorrupt, ServiceCodesError
+from service_codes.registry import Registry
+
+
+@click.group()
+@click.option(
+    "--registry",
+    "folder",
+    default="registry",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the code ledger codes.jsonl.",
+)
+@click.pass_context
+def registry(ctx: click.Context, folder: Path) -> None:
+    """Look into the code registry and record renames, retirements, merges and splits.
+
+    Example: service-codes registry --registry registry verify
+    """
+    ctx.meta["registry_folder"] = folder
+
+
+def _open_registry(say: Say) -> Registry:
+    folder: Path = click.get_current_context().meta["registry_folder"]
+    if not (folder / "codes.jsonl").is_file():
+        say(f"no code ledger in {folder}", f"{folder} 中没有编码登记簿", err=True)
+        sys.exit(2)
+    try:
+        return Registry.open(folder)
+    except RegistryCorrupt as error:
+        fail(say, error, 1)
+
+
+def _change(say: Say, action: Callable[[Registry], object], done_en: str, done_zh: str) -> None:
+    """Run one lifecycle change, reporting a refusal as invalid content (exit 1)."""
+    reg = _open_registry(say)
+    try:
+        action(reg)
+    except ServiceCodesError as error:
+        fail(say, error, 1)
+    say(done_en, done_zh)
+
+
+@registry.command()
+@click.pass_obj
+def verify(say: Say) -> None:
+    """Check the ledger's hash chain, its events and that no code is issued twice.
+
+    Example: service-codes registry verify
+    """
+    reg = _open_registry(say)
+    try:
+        reg.verify()
+    except RegistryCorrupt as error:
+        fail(say, error, 1)
+    say(f"ledger OK: {reg.size} events", f"登记簿完好：{reg.size} 条事件")
+
+
+@registry.command()
+@click.pass_obj
+def repair(say: Say) -> None:
+    """Cut off a half-written last line left by a crash; nothing else is touched.
+
+    Example: service-codes registry repair
+    """
+    folder: Path = click.get_current_context().meta["registry_folder"]
+    try:
+        removed = Registry.repair(folder)
+    except (RegistryCorrupt, OSError) as error:
+        say(f"cannot repair: {error}", f"无法修复：{error}", err=True)
+        sys.exit(2)
+    say(f"removed {removed} bytes of a torn last line", f"已截去不完整末行 {removed} 字节")
+
+
+def _event_line(event: dict[str, object]) -> str:
+    what = event.get("name") or event.get("merged") or event.get("into") or ""
+    if isinstance(what, list):
+        what = ",".join(str(p["code"] if isinstance(p, dict) else p) for p in what)
+    return f"{event['date']}  {event['event']:<9} {event['code']}  {what}  ({event['reason']})"
+
+
+@registry.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON event per line.")
+@click.pass_obj
+def log(say: Say, as_json: bool) -> None:
+    """Print every event of the ledger, oldest first.
+
+    Example: service-codes registry log --json
+    """
+    reg = _open_registry(say)
+    for event in reg.events():
+        click.echo(json.dumps(event, ensure_ascii=False) if as_json else _event_line(event))
+
+
+@registry.command()
+@click.argument("code")
+@click.pass_obj
+def show(say: Say, code: str) -> None:
+    """Show a code: the names it answers to, its state and its history.
+
+    Example: service-codes registry show 000100001000
+    """
+    reg = _open_registry(say)
+    try:
+        info = reg.info(code)
+    except ServiceCodesError as error:
+        fail(say, error, 1)
+    state = info.retired or "in use"
+    say(f"code: {info.code}\nstate: {state}", f"编码：{info.code}\n状态：{info.retired or '在用'}")
+    for identity in info.identities:
+        click.echo(f"  {' / '.join(part for part in identity[1:] if part)}")
+    for event in info.history:
+        click.echo(f"  {_event_line(event)}")
+
+
+REASON = click.option("--reason", required=True, help="Why, as it will stand in the ledger.")
+
+
+@registry.command()
+@click.argument("code")
+@click.argument("name")
+@click.option("--sub-name", help="New sub-item name, for a sub-item code.")
+@REASON
+@click.pass_obj
+def rename(say: Say, code: str, name: str, sub_name: str | None, reason: str) -> None:
+    """Rename the matter or item of CODE; the old name stays as an alias, the code stays.
+
+    Example: service-codes registry rename 000100001000 食品经营许可证核发 --reason 名称规范
+    """
+    _change(
+        say,
+        lambda reg: reg.rename(code, name, sub_name, reason=reason),
+        f"renamed {code} to {name}",
+        f"已将 {code} 更名为 {name}",
+    )
+
+
+@registry.command()
+@click.argument("code")
+@REASON
+@click.pass_obj
+def retire(say: Say, code: str, reason: str) -> None:
+    """Retire CODE for good: it is never issued again.
+
+    Example: service-codes registry retire 000100001000 --reason 事项取消
+    """
+    _change(say, lambda reg: reg.retire(code, reason=reason), f"retired {code}", f"已注销 {code}")
+
+
+@registry.command()
+@click.argument("code")
+@REASON
+@click.pass_obj
+def reinstate(say: Say, code: str, reason: str) -> None:
+    """Bring a retired CODE back into use for its own matter.
+
+    Example: service-codes registry reinstate 000100001000 --reason 事项恢复
+    """
+    _change(
+        say,
+        lambda reg: reg.reinstate(code, reason=reason),
+        f"reinstated {code}",
+        f"已恢复 {code}",
+    )
+
+
+@registry.command()
+@click.argument("keep")
+@click.argument("others", nargs=-1, required=True)
+@REASON
+@click.pass_obj
+def merge(say: Say, keep: str, others: tuple[str, ...], reason: str) -> None:
+    """Merge OTHERS into KEEP: the others are retired and their matters go to KEEP.
+
+    Example: service-codes registry merge 000100001000 000100002000 --reason 事项合并
+    """
+    _change(
+        say,
+        lambda reg: reg.merge(keep, others, reason=reason),
+        f"merged {', '.join(others)} into {keep}",
+        f"已将 {'、'.join(others)} 合并至 {keep}",
+    )
+
+
+@registry.command()
+@click.argument("code")
+@click.argument("names", nargs=-1, required=True)
+@REASON
+@click.pass_obj
+def split(say: Say, code: str, names: tuple[str, ...], reason: str) -> None:
+    """Split CODE into new codes named NAMES (sub-items or sibling items); CODE is retired.
+
+    Example: service-codes registry split 000100001000 新办 变更 --reason 事项拆分
+    """
+    reg = _open_registry(say)
+    try:
+        new = reg.split(code, names, reason=reason)
+    except ServiceCodesError as error:
+        fail(say, error, 1)
+    say(f"split {code} into {', '.join(new)}", f"已将 {code} 拆分为 {'、'.join(new)}")
