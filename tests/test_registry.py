@@ -316,3 +316,12 @@ def test_properties_of_assignment(tmp_path_factory, batch, rnd, uscc) -> None:  
     # reopening gives the same answers
     assert codes(Registry.open(folder).assign_many(guides)) == codes(out)
     reg.verify()
+
+
+def test_a_renamed_then_merged_matter_resolves_to_the_kept_code(reg: Registry) -> None:
+    sub, main = reg.assign_many([guide("甲", "新办"), guide("甲")])
+    reg.rename(main.catalog_code, "丙", reason="更名")  # its sub-item follows: 丙/新办
+    reg.merge(sub.catalog_code, [main.catalog_code], reason="合并")
+    assert reg.assign(guide("丙")).catalog_code == sub.catalog_code
+    assert reg.assign(guide("丙", "新办")).catalog_code == sub.catalog_code
+    assert guide("甲").name == "甲" and reg.assign(guide("甲")).catalog_code == sub.catalog_code
