@@ -126,5 +126,7 @@ class RegistryMachine(RuleBasedStateMachine):
             assert str(now) != code and str(now) not in self.out_of_use
 
 
-RegistryMachine.TestCase.settings = settings(max_examples=100, stateful_step_count=25, deadline=None)
+RegistryMachine.TestCase.settings = settings(
+    max_examples=100, stateful_step_count=25, deadline=None
+)
 TestRegistryMachine = RegistryMachine.TestCase
