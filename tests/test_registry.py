@@ -325,3 +325,29 @@ def test_a_renamed_then_merged_matter_resolves_to_the_kept_code(reg: Registry) -
     assert reg.assign(guide("丙")).catalog_code == sub.catalog_code
     assert reg.assign(guide("丙", "新办")).catalog_code == sub.catalog_code
     assert reg.assign(guide("甲")).catalog_code == sub.catalog_code  # the old name too
+
+
+@pytest.mark.parametrize("carried_first", [True, False])
+def test_a_code_carried_by_one_input_serves_its_twin(reg: Registry, carried_first: bool) -> None:
+    national = CatalogCode.parse("000104002000")
+    pair = [attrs.evolve(guide("食品经营许可"), catalog_code=national), guide("食品经营许可")]
+    out = reg.assign_many(pair if carried_first else pair[::-1])
+    assert [g.catalog_code for g in out] == [national, national]
+    issued = [e["code"] for e in reg.events() if e["event"] == "issue"]
+    assert issued == ["000104002000"]
+
+
+def test_a_carried_sub_item_code_must_sit_under_its_main_item(reg: Registry) -> None:
+    reg.assign(guide("甲", "新办"))  # main item 00001
+    with pytest.raises(RegistryError, match="main item 00001"):
+        reg.assign(
+            attrs.evolve(guide("甲", "变更"), catalog_code=CatalogCode.parse("000100007001"))
+        )
+
+
+def test_refresh_reads_what_another_process_wrote(tmp_path: Path) -> None:
+    reader, writer = Registry.open(tmp_path), Registry.open(tmp_path)
+    written = writer.assign(guide("甲")).catalog_code
+    assert reader.catalog_code_of(guide("甲").matter) is None
+    reader.refresh()
+    assert reader.catalog_code_of(guide("甲").matter) == written

@@ -77,7 +77,8 @@ class Registry:
 
     Open it with :meth:`open`. Every method that issues or changes codes holds the
     ledger's file lock, re-reads what other writers appended, and returns only after
-    its events are on disk.
+    its events are on disk. Look-ups answer from what was read at open or at the last
+    write; :meth:`refresh` reads what other processes appended since.
     """
 
     def __init__(self, folder: Path, today: Callable[[], dt.date]) -> None:
@@ -106,6 +107,11 @@ class Registry:
         ledger = Ledger(Path(folder))
         with ledger.lock:
             return ledger.repair()
+
+    def refresh(self) -> None:
+        """Read what other processes appended since this registry last read the ledger."""
+        with self._ledger.lock, no_gc():
+            self._catch_up()
 
     @property
     def size(self) -> int:
@@ -290,13 +296,25 @@ class Registry:
                             f"code {carried} belongs to another identity",
                             f"编码 {carried} 属于其他事项",
                         )
-                    check_shape(carried, identity)
+                    self._check_adoptable(carried, identity)
                     self._issue(batch, identity, carried, names)
                 continue
             if known is None and (identity not in new or _order(names) < _order(new[identity])):
                 new[identity] = names  # the smallest display form wins, whatever the order
         for identity in sorted(new):
-            self._issue(batch, identity, self._next_code(identity), new[identity])
+            if identity not in self._index.code_of:  # another input may have carried its code
+                self._issue(batch, identity, self._next_code(identity), new[identity])
+
+    def _check_adoptable(self, code: str, identity: Identity) -> None:
+        """A code an input carries for a new identity must fit it and its siblings."""
+        check_shape(code, identity)
+        if identity[0] == CATALOG:
+            main = self._index.main_of.get((identity[1], identity[2], identity[3]))
+            if main is not None and main != int(code[4:9]):
+                raise RegistryError(
+                    f"code {code} is not under main item {main:05d} of its matter",
+                    f"编码 {code} 不在其事项的主项 {main:05d} 之下",
+                )
 
     def assign(self, guide: Guide) -> Guide:
         """The same guide with every missing code filled in (see :meth:`assign_many`)."""
