@@ -1,4 +1,4 @@
-"""Validation: the JSON Schema, then the rules a schema cannot say, in one report.
+"""Validation: the JSON Schema, then the rules a schema cannot say (``rules``), in one report.
 
 Problems are data: each has a JSON Pointer ``path``, a stable ``rule`` id, an
 English and a Chinese message and a ``severity``. ``validate`` collects them all
@@ -13,12 +13,10 @@ False
 
 from __future__ import annotations
 
-import enum
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any, Final, cast
 
-import attrs
 import cattrs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
@@ -32,52 +30,10 @@ from service_codes.errors import (
     InvalidGuide,
     InvalidLength,
 )
-from service_codes.identifiers import region, validate_uscc
 from service_codes.model import Guide
+from service_codes.problems import Problem, Report, Severity, pointer
+from service_codes.rules import rule_problems
 from service_codes.schemas import guide_schema
-
-
-class Severity(enum.StrEnum):
-    """How bad a problem is: an error blocks publishing, a warning asks for review."""
-
-    ERROR = "error"
-    WARNING = "warning"
-
-
-@attrs.frozen(kw_only=True)
-class Problem:
-    """One thing wrong with a guide, at ``path`` (a JSON Pointer into the guide)."""
-
-    path: str
-    rule: str
-    message: str
-    message_zh: str
-    severity: Severity = Severity.ERROR
-
-
-@attrs.frozen
-class Report:
-    """Every problem found in one guide; ``ok`` when none of them is an error."""
-
-    problems: tuple[Problem, ...] = ()
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity is Severity.ERROR)
-
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        return tuple(p for p in self.problems if p.severity is Severity.WARNING)
-
-
-def pointer(parts: Iterator[str | int] | tuple[str | int, ...] | list[str | int]) -> str:
-    """The RFC 6901 JSON Pointer of a path given as keys and indexes."""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
-
 
 # --- layer 1: the JSON Schema -------------------------------------------------------------
 
@@ -236,47 +192,6 @@ def guide_from_data(data: object) -> Guide:
     return guide
 
 
-# --- layer 2: rules a schema cannot say ---------------------------------------------------
-
-Rule = Callable[[Guide], Iterator[Problem]]
-
-
-def _agency_uscc(guide: Guide) -> Iterator[Problem]:
-    try:
-        uscc = validate_uscc(guide.agency.uscc)
-    except InvalidCode as error:
-        yield Problem(
-            path="/agency/uscc",
-            rule="uscc.invalid",
-            message=error.message,
-            message_zh=error.message_zh,
-        )
-        return
-    # Region tables lag behind renamed and new districts, so an unknown code asks for review.
-    if region(uscc[2:8]) is None:
-        yield Problem(
-            path="/agency/uscc",
-            rule="uscc.region-unknown",
-            message=f"the region code {uscc[2:8]} in the USCC is not in the GB/T 2260 table",
-            message_zh=f"统一社会信用代码中的行政区划码 {uscc[2:8]} 不在 GB/T 2260 代码表中",
-            severity=Severity.WARNING,
-        )
-
-
-def _promised_within_legal(guide: Guide) -> Iterator[Problem]:
-    legal, promised = guide.legal_limit, guide.promised_limit
-    if legal.unit is promised.unit and promised.value > legal.value:
-        yield Problem(
-            path="/promised_limit/value",
-            rule="time.promised-exceeds-legal",
-            message=f"the promised time ({promised.value}) exceeds the legal time ({legal.value})",
-            message_zh=f"承诺办结时限（{promised.value}）超过法定办结时限（{legal.value}）",
-        )
-
-
-RULES: Final[tuple[Rule, ...]] = (_agency_uscc, _promised_within_legal)
-
-
 def validate(guide: Guide | object) -> Report:
     """Validate a guide record or its plain data; one report from both layers.
 
@@ -289,4 +204,15 @@ def validate(guide: Guide | object) -> Report:
     record, problems = (guide, ()) if isinstance(guide, Guide) else _structure(data)
     if record is None:
         return Report(problems)
-    return Report(tuple(p for rule in RULES for p in rule(record)))
+    return Report(rule_problems(record))
+
+
+__all__ = [
+    "Problem",
+    "Report",
+    "Severity",
+    "guide_from_data",
+    "pointer",
+    "schema_problems",
+    "validate",
+]

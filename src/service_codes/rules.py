@@ -1,0 +1,246 @@
+"""The rules a JSON Schema cannot say, run on a well-formed guide.
+
+Each rule is a function that yields :class:`Problem` s with a stable rule id, the
+JSON Pointer of the field at fault and messages in English and Chinese. The rules
+never repeat what the schema already checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Final
+
+from service_codes.codelists import CaseType, OnlineDepth, TimeUnit
+from service_codes.errors import InvalidCode
+from service_codes.identifiers import region, validate_uscc
+from service_codes.model import Guide, TimeLimit
+from service_codes.problems import Problem, Severity
+from service_codes.text import normalize_name
+
+Rule = Callable[[Guide], Iterator[Problem]]
+
+# A week has five working days and seven calendar days: enough to compare limits of
+# different units as a warning, never as an error (holidays make the real ratio vary).
+_CALENDAR_PER_WORKING_DAY: Final = 7 / 5
+_DEPTHS: Final = list(OnlineDepth)
+
+
+def _problem(path: str, rule: str, en: str, zh: str, warning: bool = False) -> Problem:
+    severity = Severity.WARNING if warning else Severity.ERROR
+    return Problem(path=path, rule=rule, message=en, message_zh=zh, severity=severity)
+
+
+def agency_uscc(guide: Guide) -> Iterator[Problem]:
+    """The agency's USCC (and the organisation code inside it) has right check characters."""
+    try:
+        uscc = validate_uscc(guide.agency.uscc)
+    except InvalidCode as error:
+        yield _problem("/agency/uscc", "uscc.invalid", error.message, error.message_zh)
+        return
+    # Region tables lag behind renamed and new districts, so an unknown code asks for review.
+    if region(uscc[2:8]) is None:
+        yield _problem(
+            "/agency/uscc",
+            "uscc.region-unknown",
+            f"the region code {uscc[2:8]} in the USCC is not in the GB/T 2260 table",
+            f"统一社会信用代码中的行政区划码 {uscc[2:8]} 不在 GB/T 2260 代码表中",
+            warning=True,
+        )
+
+
+def _calendar_days(limit: TimeLimit) -> float:
+    factor = _CALENDAR_PER_WORKING_DAY if limit.unit is TimeUnit.WORKING_DAY else 1
+    return limit.value * factor
+
+
+def _promised_within_legal(legal: TimeLimit, promised: TimeLimit) -> Iterator[Problem]:
+    if legal.unit is promised.unit:
+        if promised.value > legal.value:
+            yield _problem(
+                "/promised_limit/value",
+                "time.promised-exceeds-legal",
+                f"the promised time ({promised.value}) exceeds the legal time ({legal.value})",
+                f"承诺办结时限（{promised.value}）超过法定办结时限（{legal.value}）",
+            )
+    elif _calendar_days(promised) > _calendar_days(legal):
+        yield _problem(
+            "/promised_limit",
+            "time.promised-may-exceed-legal",
+            f"the promised time ({promised.value} {promised.unit}) seems longer than the legal"
+            f" time ({legal.value} {legal.unit}); check them in the same unit",
+            f"承诺办结时限（{promised.value} {promised.unit}）似乎长于法定办结时限"
+            f"（{legal.value} {legal.unit}），请按同一单位核对",
+            warning=True,
+        )
+
+
+def time_limits(guide: Guide) -> Iterator[Problem]:
+    """The promised time does not exceed the legal time; an immediate case takes no days."""
+    yield from _promised_within_legal(guide.legal_limit, guide.promised_limit)
+    if guide.case_type is CaseType.IMMEDIATE and guide.promised_limit.value > 0:
+        yield _problem(
+            "/promised_limit/value",
+            "case.immediate-with-time",
+            "an immediate case (即办件) is done on the spot: its promised time must be 0",
+            "即办件应当场办结，承诺办结时限应为 0",
+        )
+
+
+def codes_agree(guide: Guide) -> Iterator[Problem]:
+    """Codes agree with the guide and with each other."""
+    catalog, implementation = guide.catalog_code, guide.implementation_code
+    if catalog is not None and catalog.matter_type is not guide.matter_type:
+        yield _problem(
+            "/catalog_code",
+            "code.catalog-type",
+            f"the catalog code is of type {catalog.matter_type}, the guide of {guide.matter_type}",
+            f"基本编码的事项类型（{catalog.matter_type}）与办事指南的事项类型"
+            f"（{guide.matter_type}）不一致",
+        )
+    if catalog is not None and catalog.origin != guide.origin:
+        yield _problem(
+            "/catalog_code",
+            "code.catalog-origin",
+            f"the catalog code's origin {catalog.origin} is not the guide's origin {guide.origin}",
+            f"基本编码的来源 {catalog.origin} 与办事指南的来源 {guide.origin} 不一致",
+        )
+    if implementation is None:
+        return
+    for rule, ok, en, zh in (
+        (
+            "code.implementation-uscc",
+            implementation.uscc == guide.agency.uscc,
+            "the implementation code does not embed the agency's USCC",
+            "实施编码未包含实施主体的统一社会信用代码",
+        ),
+        (
+            "code.implementation-level",
+            implementation.level is guide.level,
+            "the implementation code does not embed the guide's level",
+            "实施编码中的行使层级与办事指南不一致",
+        ),
+        (
+            "code.implementation-catalog",
+            catalog is None or implementation.catalog == catalog,
+            "the implementation code does not embed the catalog code",
+            "实施编码未包含基本编码",
+        ),
+    ):
+        if not ok:
+            yield _problem("/implementation_code", rule, en, zh)
+    items = {item.code for item in guide.handling_items if item.code is not None}
+    for i, item in enumerate(guide.handling_items):
+        if item.code is not None and item.code.implementation != implementation:
+            yield _problem(
+                f"/handling_items/{i}/code",
+                "code.handling-item-parent",
+                "the handling-item code does not start with the implementation code",
+                "业务办理项编码未以实施编码开头",
+            )
+    for i, material in enumerate(guide.materials):
+        if material.code is not None and material.code.parent not in {implementation, *items}:
+            yield _problem(
+                f"/materials/{i}/code",
+                "code.material-parent",
+                "the material code does not start with the implementation or a handling-item code",
+                "材料编码未以实施编码或业务办理项编码开头",
+            )
+
+
+def _numbered(path: str, orders: Sequence[int], what: str, what_zh: str) -> Iterator[Problem]:
+    seen: set[int] = set()
+    for i, order in enumerate(orders):
+        if order in seen:
+            yield _problem(
+                f"{path}/{i}/order",
+                "order.duplicate",
+                f"{what} number {order} is used twice",
+                f"{what_zh}序号 {order} 重复",
+            )
+        seen.add(order)
+    missing = sorted(set(range(1, max(seen, default=0) + 1)) - seen)
+    if missing:
+        shown = ", ".join(map(str, missing))
+        yield _problem(
+            path,
+            "order.gap",
+            f"{what} numbers must run 1, 2, 3, ... without gaps; missing: {shown}",
+            f"{what_zh}序号应从 1 起连续编号，缺少：{shown}",
+        )
+
+
+def numbering(guide: Guide) -> Iterator[Problem]:
+    """Steps, materials and FAQs are numbered 1..n without gaps or duplicates."""
+    yield from _numbered("/steps", [s.order for s in guide.steps], "step", "办理环节")
+    yield from _numbered("/materials", [m.order for m in guide.materials], "material", "材料")
+    yield from _numbered("/faqs", [f.order for f in guide.faqs], "FAQ", "常见问题")
+
+
+def delivery(guide: Guide) -> Iterator[Problem]:
+    """Visits have a reason, online depth has an address, the fee flag matches the fees."""
+    if guide.visits > 0 and not guide.visit_reason:
+        yield _problem(
+            "/visit_reason",
+            "visits.reason-missing",
+            f"{guide.visits} visit(s) to the site need a reason",
+            f"到办事现场 {guide.visits} 次，须说明必须现场办理的原因",
+        )
+    depth = guide.online_depth
+    if depth is not None and _DEPTHS.index(depth) > 0 and not guide.online_urls:
+        yield _problem(
+            "/online_urls",
+            "online.url-missing",
+            f"online handling to the depth '{depth}' needs an online address",
+            "网上办理深度超过互联网咨询，须提供网上办理地址",
+        )
+    if guide.charged != bool(guide.fees):
+        yield _problem(
+            "/charged",
+            "fee.flag-mismatch",
+            "the guide says it charges fees but lists none"
+            if guide.charged
+            else "the guide lists fees but says it charges none",
+            "标明收费但未列收费项目" if guide.charged else "列有收费项目但标明不收费",
+        )
+
+
+def materials(guide: Guide) -> Iterator[Problem]:
+    """No material is listed twice (names compared after normalization)."""
+    seen: set[str] = set()
+    for i, material in enumerate(guide.materials):
+        key = normalize_name(material.name)
+        if key in seen:
+            yield _problem(
+                f"/materials/{i}/name",
+                "material.duplicate-name",
+                f"the material {material.name!r} is listed twice",
+                f"材料“{material.name}”重复列出",
+            )
+        seen.add(key)
+
+
+def dates(guide: Guide) -> Iterator[Problem]:
+    """A planned cancel date does not come before the effective date."""
+    if guide.effective_date and guide.cancel_date and guide.cancel_date < guide.effective_date:
+        yield _problem(
+            "/cancel_date",
+            "date.cancel-before-effective",
+            "the planned cancel date is before the effective date",
+            "计划取消日期早于计划生效日期",
+        )
+
+
+RULES: Final[tuple[Rule, ...]] = (
+    agency_uscc,
+    time_limits,
+    codes_agree,
+    numbering,
+    delivery,
+    materials,
+    dates,
+)
+
+
+def rule_problems(guide: Guide) -> tuple[Problem, ...]:
+    """Every problem the rules find in a well-formed guide."""
+    return tuple(problem for rule in RULES for problem in rule(guide))

@@ -1,0 +1,198 @@
+"""Every content rule: a guide that breaks it and a near twin that does not."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import attrs
+import pytest
+from conftest import ROOT
+
+from service_codes import (
+    CaseType,
+    CatalogCode,
+    Fee,
+    Guide,
+    HandlingItem,
+    HandlingItemCode,
+    ImplementationCode,
+    Level,
+    MaterialCode,
+    MatterType,
+    OnlineDepth,
+    Severity,
+    TimeLimit,
+    TimeUnit,
+    from_json,
+    validate,
+)
+from service_codes.identifiers import uscc_check_character
+
+TEMPLATE = from_json((ROOT / "registry" / "guides" / "food-business-licence-new.json").read_bytes())
+CATALOG = CatalogCode("00", MatterType.LICENSING, 4002)
+IMPLEMENTATION = ImplementationCode(TEMPLATE.agency.uscc, TEMPLATE.level, CATALOG)
+ITEM = HandlingItemCode(IMPLEMENTATION, 1)
+OTHER_CATALOG = CatalogCode("00", MatterType.LICENSING, 4003)
+OTHER_IMPLEMENTATION = ImplementationCode("91110000600037341L", Level.COUNTY, CATALOG)
+
+
+def coded(guide: Guide = TEMPLATE) -> Guide:
+    return attrs.evolve(
+        guide,
+        catalog_code=CATALOG,
+        implementation_code=IMPLEMENTATION,
+        handling_items=(HandlingItem(name="新办", code=ITEM),),
+        materials=tuple(
+            attrs.evolve(m, code=MaterialCode(IMPLEMENTATION, i))
+            for i, m in enumerate(guide.materials, start=1)
+        ),
+    )
+
+
+def days(value: int, unit: TimeUnit = TimeUnit.WORKING_DAY) -> TimeLimit:
+    return TimeLimit(value=value, unit=unit)
+
+
+def with_uscc(uscc: str) -> Callable[[Guide], Guide]:
+    return lambda g: attrs.evolve(g, agency=attrs.evolve(g.agency, uscc=uscc))
+
+
+def uscc_in(region: str) -> str:
+    first17 = "11" + region + "038161643"
+    return first17 + uscc_check_character(first17)
+
+
+def renumber(field: str, orders: list[int]) -> Callable[[Guide], Guide]:
+    def change(g: Guide) -> Guide:
+        items = getattr(g, field)
+        return attrs.evolve(
+            g,
+            **{field: tuple(attrs.evolve(x, order=o) for x, o in zip(items, orders, strict=True))},
+        )
+
+    return change
+
+
+def material_code(index: int, code: MaterialCode) -> Callable[[Guide], Guide]:
+    def change(g: Guide) -> Guide:
+        materials = list(g.materials)
+        materials[index] = attrs.evolve(materials[index], code=code)
+        return attrs.evolve(g, materials=tuple(materials))
+
+    return change
+
+
+def keep(g: Guide) -> Guide:
+    return g
+
+
+FEE = Fee(name="工本费", standard="10 元/本")
+CAL, IMMEDIATE = TimeUnit.CALENDAR_DAY, CaseType.IMMEDIATE
+
+# rule id, the path it reports, a change that breaks the rule, a near twin that keeps it
+CASES: list[tuple[str, str, Callable[[Guide], Guide], Callable[[Guide], Guide], Severity]] = [
+    ("time.promised-exceeds-legal", "/promised_limit/value",
+     lambda g: attrs.evolve(g, legal_limit=days(10), promised_limit=days(11)),
+     lambda g: attrs.evolve(g, legal_limit=days(10), promised_limit=days(10)), Severity.ERROR),
+    ("time.promised-may-exceed-legal", "/promised_limit",
+     lambda g: attrs.evolve(g, legal_limit=days(10), promised_limit=days(15, CAL)),
+     lambda g: attrs.evolve(g, legal_limit=days(10), promised_limit=days(14, CAL)),
+     Severity.WARNING),
+    ("case.immediate-with-time", "/promised_limit/value",
+     lambda g: attrs.evolve(g, case_type=IMMEDIATE, promised_limit=days(1)),
+     lambda g: attrs.evolve(g, case_type=IMMEDIATE, promised_limit=days(0)), Severity.ERROR),
+    ("code.catalog-type", "/catalog_code",
+     lambda g: attrs.evolve(g, matter_type=MatterType.PENALTY, catalog_code=CATALOG,
+                            implementation_code=None),
+     lambda g: attrs.evolve(g, matter_type=MatterType.LICENSING, catalog_code=CATALOG,
+                            implementation_code=None), Severity.ERROR),
+    ("code.catalog-origin", "/catalog_code",
+     lambda g: attrs.evolve(g, origin="61"), keep, Severity.ERROR),
+    ("code.implementation-uscc", "/implementation_code",
+     lambda g: attrs.evolve(g, implementation_code=OTHER_IMPLEMENTATION), keep, Severity.ERROR),
+    ("code.implementation-level", "/implementation_code",
+     lambda g: attrs.evolve(g, level=Level.CITY), keep, Severity.ERROR),
+    ("code.implementation-catalog", "/implementation_code",
+     lambda g: attrs.evolve(g, catalog_code=OTHER_CATALOG), keep, Severity.ERROR),
+    ("code.handling-item-parent", "/handling_items/0/code",
+     lambda g: attrs.evolve(g, handling_items=(
+         HandlingItem(name="新办", code=HandlingItemCode(OTHER_IMPLEMENTATION, 1)),)),
+     keep, Severity.ERROR),
+    ("code.material-parent", "/materials/1/code",
+     material_code(1, MaterialCode(OTHER_IMPLEMENTATION, 2)),
+     material_code(1, MaterialCode(ITEM, 2)), Severity.ERROR),
+    ("order.duplicate", "/steps/2/order", renumber("steps", [1, 2, 2, 3, 4]),
+     renumber("steps", [1, 2, 3, 4, 5]), Severity.ERROR),
+    ("order.gap", "/materials", renumber("materials", [1, 2, 4, 5, 6]),
+     renumber("materials", [1, 2, 3, 4, 5]), Severity.ERROR),
+    ("visits.reason-missing", "/visit_reason",
+     lambda g: attrs.evolve(g, visits=1, visit_reason=None),
+     lambda g: attrs.evolve(g, visits=1, visit_reason="需现场核验原件"), Severity.ERROR),
+    ("online.url-missing", "/online_urls",
+     lambda g: attrs.evolve(g, online_depth=OnlineDepth.RECEIPT, online_urls=()),
+     lambda g: attrs.evolve(g, online_depth=OnlineDepth.CONSULTATION, online_urls=()),
+     Severity.ERROR),
+    ("fee.flag-mismatch", "/charged",
+     lambda g: attrs.evolve(g, charged=True, fees=()),
+     lambda g: attrs.evolve(g, charged=True, fees=(FEE,)), Severity.ERROR),
+    ("fee.flag-mismatch", "/charged",
+     lambda g: attrs.evolve(g, charged=False, fees=(FEE,)),
+     lambda g: attrs.evolve(g, charged=False, fees=()), Severity.ERROR),
+    ("uscc.invalid", "/agency/uscc",
+     with_uscc("11610113038161643Q"), with_uscc("11610113038161643P"), Severity.ERROR),
+    ("uscc.invalid", "/agency/uscc",  # the organisation code's own check character
+     with_uscc("1161011303816164" + "2" + uscc_check_character("11610113038161642")),
+     keep, Severity.ERROR),
+    ("uscc.region-unknown", "/agency/uscc",
+     lambda g: with_uscc(uscc_in("619999"))(attrs.evolve(g, implementation_code=None)),
+     lambda g: with_uscc(uscc_in("610113"))(attrs.evolve(g, implementation_code=None)),
+     Severity.WARNING),
+    ("material.duplicate-name", "/materials/1/name",
+     lambda g: material_name(g, 1, " 食品经营许可申请书"),
+     lambda g: material_name(g, 1, "营业执照副本"), Severity.ERROR),
+    ("date.cancel-before-effective", "/cancel_date",
+     lambda g: attrs.evolve(g, effective_date=dt.date(2024, 3, 1), cancel_date=dt.date(2024, 2, 1)),
+     lambda g: attrs.evolve(g, effective_date=dt.date(2024, 3, 1), cancel_date=dt.date(2024, 3, 1)),
+     Severity.ERROR),
+]  # fmt: skip
+
+
+def material_name(g: Guide, index: int, name: str) -> Guide:
+    materials = list(g.materials)
+    materials[index] = attrs.evolve(materials[index], name=name)
+    return attrs.evolve(g, materials=tuple(materials))
+
+
+def test_the_base_guide_breaks_no_rule() -> None:
+    assert validate(coded()).problems == ()
+
+
+@pytest.mark.parametrize(
+    ("rule", "path", "breaks", "keeps", "severity"),
+    CASES,
+    ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)],
+)
+def test_rule(
+    rule: str,
+    path: str,
+    breaks: Callable[[Guide], Guide],
+    keeps: Callable[[Guide], Guide],
+    severity: Severity,
+) -> None:
+    broken = validate(breaks(coded()))
+    found = [p for p in broken.problems if p.rule == rule]
+    assert [(p.path, p.severity) for p in found] == [(path, severity)]
+    assert found[0].message and found[0].message_zh and found[0].message != found[0].message_zh
+    assert broken.ok is (severity is Severity.WARNING)
+    assert validate(keeps(coded())).problems == ()
+
+
+def test_every_rule_id_has_a_case() -> None:
+    import inspect
+    import re
+
+    from service_codes import rules
+
+    ids = set(re.findall(r'"((?:[a-z]+\.)[a-z-]+)"', inspect.getsource(rules)))
+    assert ids == {c[0] for c in CASES}
