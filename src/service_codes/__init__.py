@@ -42,6 +42,7 @@ from service_codes.errors import (
     ServiceCodesError,
 )
 from service_codes.formats.json import from_json, to_json
+from service_codes.formats.xml import from_xml, to_xml
 from service_codes.identifiers import (
     is_valid_organization_code,
     is_valid_uscc,
@@ -113,11 +114,13 @@ __all__ = [
     "TimeLimit",
     "TimeUnit",
     "from_json",
+    "from_xml",
     "is_valid_organization_code",
     "is_valid_uscc",
     "normalize_name",
     "parse_code",
     "to_json",
+    "to_xml",
     "validate",
     "validate_organization_code",
     "validate_uscc",

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import xmlschema
+from conftest import ROOT
+from hypothesis import given, settings
+from lxml import etree
+from strategies import guides
+
+from service_codes import Guide, InvalidGuide, from_json, from_xml, to_json, to_xml
+from service_codes.formats.xml import MAX_BYTES, NAMESPACE
+
+HOSTILE = sorted((ROOT / "tests" / "hostile").glob("*.xml"))
+BUNDLED = sorted((ROOT / "registry" / "guides").glob("*.json"))
+XSD = etree.XMLSchema(etree.parse(str(ROOT / "schemas" / "guide.xsd")))
+INDEPENDENT_XSD = xmlschema.XMLSchema(str(ROOT / "schemas" / "guide.xsd"))
+
+
+@given(guides())
+def test_round_trip_is_lossless_byte_stable_and_valid(guide: Guide) -> None:
+    xml = to_xml(guide)
+    assert XSD.validate(etree.fromstring(xml)), XSD.error_log
+    again = from_xml(xml)
+    assert again == guide
+    assert to_xml(again) == xml
+
+
+@settings(max_examples=25)
+@given(guides())
+def test_an_independent_validator_accepts_what_we_write(guide: Guide) -> None:
+    INDEPENDENT_XSD.validate(to_xml(guide))
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.name)
+def test_bundled_guides_round_trip_through_xml(path: Path) -> None:
+    guide = from_json(path.read_bytes())
+    xml = to_xml(guide)
+    INDEPENDENT_XSD.validate(xml)
+    assert from_xml(xml) == guide and from_xml(xml.decode()) == guide
+    assert to_json(from_xml(xml)) == path.read_text("utf-8")
+
+
+def test_shape_of_the_xml() -> None:
+    xml = to_xml(from_json(BUNDLED[0].read_bytes())).decode()
+    assert xml.startswith("<?xml version='1.0' encoding='UTF-8'?>\n")
+    assert f'<guide xmlns="{NAMESPACE}">' in xml
+    assert "<materials>\n    <material>" in xml and "<conditions>\n    <condition>" in xml
+
+
+def test_a_utf8_bom_is_fine() -> None:
+    xml = to_xml(from_json(BUNDLED[0].read_bytes()))
+    assert from_xml(b"\xef\xbb\xbf" + xml) == from_xml(xml)
+
+
+def _invalid(data: bytes) -> list[tuple[str, str]]:
+    start = time.perf_counter()
+    with pytest.raises(InvalidGuide) as caught:
+        from_xml(data)
+    assert time.perf_counter() - start < 2, "hostile input must be refused quickly"
+    assert caught.value.problems
+    return [(p.path, p.rule) for p in caught.value.problems]
+
+
+@pytest.mark.parametrize("path", HOSTILE, ids=lambda p: p.name)
+def test_hostile_corpus_is_refused(path: Path) -> None:
+    _invalid(path.read_bytes())
+
+
+def test_deep_nesting_huge_text_and_oversize_documents_are_refused() -> None:
+    head = f'<?xml version="1.0"?><guide xmlns="{NAMESPACE}">'.encode()
+    deep = head + b"<name>" + b"<a>" * 100_000 + b"</a>" * 100_000 + b"</name></guide>"
+    assert _invalid(deep)
+    huge = head + b"<name>" + "大".encode() * 1_000_000 + b"</name></guide>"
+    assert ("/name", "xsd.invalid") in _invalid(huge)
+    oversize = head + b"<name>" + b"x" * MAX_BYTES + b"</name></guide>"
+    assert _invalid(oversize) == [("", "xml.too-large")]
+    assert _invalid(b"<guide/>" * 3)  # junk after the root
+
+
+def test_no_connection_is_made_for_names_in_a_document() -> None:
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    server.settimeout(0.5)
+    port = server.getsockname()[1]
+    try:
+        for path in HOSTILE:
+            _invalid(path.read_bytes().replace(b"127.0.0.1:9", f"127.0.0.1:{port}".encode()))
+        with pytest.raises(socket.timeout):
+            server.accept()  # nobody connected
+    finally:
+        server.close()
+
+
+def test_no_file_named_in_a_document_is_opened(tmp_path: Path) -> None:
+    fifo = tmp_path / "secret"
+    os.mkfifo(fifo)  # opening it for reading would block until someone writes
+
+    def parse_all() -> None:
+        for path in HOSTILE:
+            data = path.read_bytes()
+            for named in (b"/etc/passwd", b"/etc/hostname"):
+                data = data.replace(named, str(fifo).encode())
+            _invalid(data)
+
+    worker = threading.Thread(target=parse_all)
+    worker.start()
+    worker.join(timeout=20)
+    if worker.is_alive():
+        with open(fifo, "w"):  # unblock the reader before failing
+            pass
+        pytest.fail("a file named in a document was opened")
+
+
+def test_xsd_problems_name_the_field_and_the_line() -> None:
+    xml = to_xml(from_json(BUNDLED[0].read_bytes()))
+    bad = xml.replace(b"<copies>0</copies>", b"<copies>-1</copies>", 1)
+    with pytest.raises(InvalidGuide) as caught:
+        from_xml(bad)
+    problem = caught.value.problems[0]
+    line = bad[: bad.index(b"<copies>-1")].count(b"\n") + 1
+    assert problem.rule == "xsd.invalid"
+    assert problem.path.startswith("/materials/") and problem.path.endswith("/copies")
+    assert problem.message.startswith(f"line {line}: ") and f"第 {line} 行" in problem.message_zh
+
+
+def test_problems_past_the_xsd_are_reported_as_for_json() -> None:
+    xml = to_xml(from_json(BUNDLED[0].read_bytes()))
+    bad = xml.replace(b"<effective_date>", b"<effective_date>2024-02-30<!--", 1).replace(
+        b"</effective_date>", b"--></effective_date>", 1
+    )
+    with pytest.raises(InvalidGuide) as caught:
+        from_xml(bad)
+    assert [(p.path, p.rule) for p in caught.value.problems] == [
+        ("/effective_date", "value.invalid")
+    ]
