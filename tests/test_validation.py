@@ -12,6 +12,7 @@ from strategies import guides
 from service_codes import Guide, Severity, TimeLimit, TimeUnit, from_json, validate
 from service_codes.convert import guide_to_data
 from service_codes.identifiers import uscc_check_character
+from service_codes.schemas import guide_schema
 from service_codes.validation import pointer, schema_problems
 
 TEMPLATE = ROOT / "registry" / "guides" / "food-business-licence-new.json"
@@ -106,3 +107,53 @@ def test_unknown_region_in_the_uscc_is_only_a_warning(guide: Guide) -> None:
         ("/agency/uscc", "uscc.region-unknown", Severity.WARNING)
     ]
     assert "619999" in report.warnings[0].message_zh
+
+
+def _places(data: object, schema: dict, path: tuple = ()) -> list[tuple[tuple, dict]]:  # type: ignore[type-arg]
+    """Every (path, schema) pair in a guide's data, walking data and schema together."""
+    definitions = guide_schema()["$defs"]
+    if "$ref" in schema:
+        schema = definitions[schema["$ref"].rsplit("/", 1)[1]]
+    found = [(path, schema)]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += _places(value, schema["properties"][key], (*path, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            found += _places(value, schema["items"], (*path, i))
+    return found
+
+
+def _set(data: dict, path: tuple, value: object) -> None:  # type: ignore[type-arg]
+    for part in path[:-1]:
+        data = data[part]
+    if value is _DROP:
+        del data[path[-1]]
+    else:
+        data[path[-1]] = value
+
+
+_DROP = object()
+_OTHER_TYPE = {"string": 7, "integer": "7", "boolean": "yes", "array": {}, "object": []}
+
+
+@given(guides(), st.data())
+def test_mutations_are_reported_at_the_mutated_field(guide: Guide, data: st.DataObject) -> None:
+    document = guide_to_data(guide)
+    places = _places(document, guide_schema())
+    objects = [(p, s) for p, s in places if s.get("type") == "object" and s.get("required")]
+    typed = [(p, s) for p, s in places if p and s.get("type") in _OTHER_TYPE]
+    enums = [(p, s) for p, s in places if "enum" in s]
+    kind = data.draw(st.sampled_from(["drop", "type", "enum"]))
+    if kind == "drop":
+        parent, schema = data.draw(st.sampled_from(objects))
+        path = (*parent, data.draw(st.sampled_from(schema["required"])))
+        _set(document, path, _DROP)
+    elif kind == "type":
+        path, schema = data.draw(st.sampled_from(typed))
+        _set(document, path, _OTHER_TYPE[schema["type"]])
+    else:
+        path, schema = data.draw(st.sampled_from(enums))
+        _set(document, path, "not-in-the-list")
+    report = validate(document)
+    assert pointer(path) in {p.path for p in report.errors}, (kind, path, report.errors)
