@@ -93,13 +93,13 @@ material_codes = st.builds(
 )
 any_codes = st.one_of(catalog_codes, implementation_codes, handling_item_codes, material_codes)
 
-# Text as a guide holds it: non-empty, any script, no control characters but tab, line
-# feed and carriage return (the schema forbids the others: XML cannot carry them).
+# Text as a guide holds it: any script, something visible, no control characters but tab,
+# line feed and carriage return (the schema forbids the others: XML cannot carry them).
 texts = st.text(
     st.characters(exclude_categories=("Cs", "Cc", "Cn"), include_characters="\t\n\r"),
     min_size=1,
     max_size=12,
-)
+).filter(lambda text: any(ch.isalnum() for ch in text))
 optional_texts = st.none() | texts
 dates = st.dates(dt.date(1990, 1, 1), dt.date(2099, 12, 31))
 

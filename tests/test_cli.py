@@ -184,6 +184,8 @@ def test_registry_refusals_and_errors(ledger: Path, tmp_path: Path) -> None:
     (ledger / "codes.jsonl").write_bytes(b"".join([lines[1], lines[0], *lines[2:]]))
     code, _, stderr = registry_run(ledger, "verify")
     assert code == 1 and "ledger line 1" in stderr
+    code, _, stderr = registry_run(ledger, "log")
+    assert code == 1 and "ledger line 1" in stderr and "Traceback" not in stderr
 
 
 def test_registry_repair_command(ledger: Path) -> None:

@@ -133,6 +133,17 @@ def test_construction_checks_parts() -> None:
         CatalogCode("00", MatterType.LICENSING, True)  # a bool is not a sequence number
 
 
+@pytest.mark.parametrize(
+    "parts",
+    [("00", "licensing", 1), (["00"], MatterType.LICENSING, 1), ("00", MatterType.LICENSING, "1")],
+)
+def test_composing_from_parts_of_the_wrong_type_is_an_invalid_code(parts: tuple) -> None:  # type: ignore[type-arg]
+    with pytest.raises(InvalidCode):
+        CatalogCode(*parts)
+    with pytest.raises(InvalidCode):
+        ImplementationCode("11450721MB15580811", "county", CatalogCode.parse("000104002000"))  # type: ignore[arg-type]
+
+
 @given(st.text(max_size=40) | st.binary(max_size=40) | st.integers() | st.none())
 def test_parsers_raise_only_invalid_code_on_junk(junk: object) -> None:
     for parse in (

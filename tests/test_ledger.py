@@ -87,10 +87,10 @@ def test_a_torn_tail_is_reported_and_repair_cuts_only_it(folder: Path) -> None:
     with pytest.raises(RegistryCorrupt) as caught:
         Registry.open(folder)
     assert caught.value.torn and caught.value.line == len(content) + 1
-    assert Registry.repair(folder) == len(b'{"code":"0001000')
+    assert Registry.repair(folder).removed == len(b'{"code":"0001000')
     assert lines(folder) == content
     Registry.open(folder).verify()
-    assert Registry.repair(folder) == 0
+    assert Registry.repair(folder).removed == 0
 
 
 def test_garbage_in_the_middle_is_not_repairable(folder: Path) -> None:
@@ -100,7 +100,7 @@ def test_garbage_in_the_middle_is_not_repairable(folder: Path) -> None:
     with pytest.raises(RegistryCorrupt) as caught:
         Registry.open(folder)
     assert caught.value.line == 3 and not caught.value.torn
-    assert Registry.repair(folder) == 0
+    assert Registry.repair(folder).removed == 0
     assert lines(folder)[2] == b"not json\n"
 
 
@@ -121,3 +121,77 @@ def test_snapshot_spares_rereading_and_is_ignored_when_stale(
     assert [g.catalog_code for g in fresh.assign_many(BUNDLED[1:])] == [
         g.catalog_code for g in expected
     ]
+
+
+def test_an_event_with_a_broken_identity_is_corruption_not_a_crash(folder: Path) -> None:
+    import orjson
+
+    from service_codes.ledger import seal
+
+    content = lines(folder)
+    last = orjson.loads(content[-1])["hash"]
+    forged, digest = seal(
+        {"event": "issue", "code": "000100099000", "identity": ["catalog"], "name": "x",
+         "date": "2026-11-25", "reason": "x"},
+        last,
+    )  # fmt: skip
+    write(folder, [*content, forged])
+    (folder / "codes.head").write_text(f"{len(content) + 1} {digest}\n")
+    with pytest.raises(RegistryCorrupt) as caught:
+        Registry.open(folder)
+    assert caught.value.line == len(content) + 1
+
+
+def test_a_ledger_cut_short_under_a_live_registry_is_noticed(folder: Path) -> None:
+    reg = Registry.open(folder)
+    content = lines(folder)
+    write(folder, content[:-1])
+    with pytest.raises(RegistryCorrupt, match="cut short or replaced"):
+        reg.assign(BUNDLED[5])
+    # ...and so is one replaced by another history of the same length.
+    write(folder, content)
+    other = Registry.open(folder)
+    write(folder, [*content[:-1], content[-1].replace(b'"reason":"', b'"reason":"x', 1)])
+    with pytest.raises(RegistryCorrupt):
+        other.assign(BUNDLED[6])
+
+
+def test_lines_read_but_not_yet_recorded_in_the_head_are_made_durable(folder: Path) -> None:
+    head = (folder / "codes.head").read_text()
+    lines_now = len(lines(folder))
+    (folder / "codes.head").write_text("1 " + orjson_hash(lines(folder)[0]) + "\n")
+    Registry.open(folder).assign(BUNDLED[1])  # nothing new to issue, but it catches up
+    assert (folder / "codes.head").read_text() == head
+    assert len(lines(folder)) == lines_now
+
+
+def orjson_hash(line: bytes) -> str:
+    import orjson
+
+    return str(orjson.loads(line)["hash"])
+
+
+def test_a_whole_last_line_that_lost_its_newline_is_completed_not_cut(folder: Path) -> None:
+    content = lines(folder)
+    write(folder, [*content[:-1], content[-1].rstrip(b"\n")])
+    with pytest.raises(RegistryCorrupt) as caught:
+        Registry.open(folder)
+    assert caught.value.torn
+    done = Registry.repair(folder)
+    assert done.completed and done.removed == 0
+    assert lines(folder) == content
+    Registry.open(folder).verify()
+
+
+def test_repair_never_cuts_an_acknowledged_line(folder: Path) -> None:
+    content = lines(folder)
+    write(folder, [*content[:-1], content[-1][:40]])  # the acknowledged last line is damaged
+    with pytest.raises(RegistryCorrupt, match="acknowledged"):
+        Registry.repair(folder)
+    assert lines(folder)[-1] == content[-1][:40]
+
+
+def test_a_missing_head_is_reported_by_verify(folder: Path) -> None:
+    (folder / "codes.head").unlink()
+    with pytest.raises(RegistryCorrupt, match="head"):
+        Registry.open(folder).verify()

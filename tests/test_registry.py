@@ -351,3 +351,74 @@ def test_refresh_reads_what_another_process_wrote(tmp_path: Path) -> None:
     assert reader.catalog_code_of(guide("甲").matter) is None
     reader.refresh()
     assert reader.catalog_code_of(guide("甲").matter) == written
+
+
+def test_a_retired_part_refuses_the_whole_batch_before_anything_is_written(
+    reg: Registry, tmp_path: Path
+) -> None:
+    first = reg.assign(guide("甲", materials=("申请书",)))
+    reg.retire(first.materials[0].code, reason="材料取消")
+    before = (tmp_path / "codes.jsonl").read_bytes()
+    with pytest.raises(RegistryError, match="out of use"):
+        reg.assign_many([guide("乙"), guide("甲", materials=("申请书",))])
+    assert (tmp_path / "codes.jsonl").read_bytes() == before
+
+
+def test_merge_needs_the_same_type_or_parent(reg: Registry) -> None:
+    a, b = reg.assign_many([guide("甲", materials=("申请书",)), guide("乙", materials=("身份证",))])
+    with pytest.raises(RegistryError, match="another type or parent"):
+        reg.merge(a.materials[0].code, [b.materials[0].code], reason="x")
+    penalty = reg.assign(guide("丙", matter_type=MatterType.PENALTY))
+    with pytest.raises(RegistryError, match="another type or parent"):
+        reg.merge(a.catalog_code, [penalty.catalog_code], reason="x")
+
+
+def test_a_carried_code_cannot_take_another_matters_main_item(reg: Registry) -> None:
+    reg.assign(guide("甲"))  # 000100001000
+    with pytest.raises(RegistryError, match="belongs to another matter"):
+        reg.assign(
+            attrs.evolve(guide("乙", "新办"), catalog_code=CatalogCode.parse("000100001001"))
+        )
+    with pytest.raises(RegistryError, match="sub-item"):
+        reg.assign(attrs.evolve(guide("丙"), catalog_code=CatalogCode.parse("000100009001")))
+
+
+def test_renaming_a_sub_item_keeps_its_sub_item_name(reg: Registry) -> None:
+    sub = reg.assign(guide("旧名", "新办")).catalog_code
+    reg.rename(sub, "新名", reason="更名")
+    assert reg.assign(guide("新名", "新办")).catalog_code == sub
+    assert len([e for e in reg.events() if e["event"] == "issue"]) == 1
+
+
+def test_renames_and_splits_follow_the_latest_name(reg: Registry) -> None:
+    main = reg.assign(guide("甲")).catalog_code
+    reg.rename(main, "乙", reason="一")
+    third = reg.assign(guide("乙", "三")).catalog_code  # added under the current name
+    reg.rename(main, "丙", reason="二")
+    assert reg.assign(guide("丙", "三")).catalog_code == third
+    parts = reg.split(third, ["四"], reason="拆分")
+    assert reg.catalog_code_of(guide("丙", "四").matter) == CatalogCode.parse(parts[0])
+
+
+def test_an_old_name_of_the_main_item_is_the_same_matter(reg: Registry) -> None:
+    sub = reg.assign(guide("戊", "新办")).catalog_code
+    reg.rename(sub, "甲", reason="更名")
+    a, b = reg.assign_many([guide("甲"), guide("戊")])
+    assert a.catalog_code == b.catalog_code == CatalogCode.parse("000100001000")
+
+
+@pytest.mark.parametrize("name", [" ", "\u200b", "\u00ad"])
+def test_names_that_fold_to_nothing_get_no_code(reg: Registry, name: str) -> None:
+    with pytest.raises(RegistryError, match="no visible characters"):
+        reg.assign(guide(name))
+    code = reg.assign(guide("甲")).catalog_code
+    with pytest.raises(RegistryError, match="no visible characters"):
+        reg.rename(code, name, reason="x")
+    with pytest.raises(RegistryError, match="no visible characters"):
+        reg.split(code, [name], reason="x")
+
+
+def test_a_name_that_json_cannot_hold_is_a_registry_error(reg: Registry) -> None:
+    with pytest.raises(RegistryError, match="UTF-8"):
+        reg.assign(guide("甲\ud800"))
+    assert reg.size == 0

@@ -67,7 +67,11 @@ def test_promised_time_must_not_exceed_legal_time(
 
 def test_a_record_with_wrong_types_is_reported_not_raised(guide: Guide) -> None:
     broken = attrs.evolve(guide, visits="often", name="")  # type: ignore[arg-type]
-    assert rules(validate(broken)) == {("/visits", "schema.type"), ("/name", "schema.minLength")}
+    assert rules(validate(broken)) == {
+        ("/visits", "schema.type"),
+        ("/name", "schema.minLength"),
+        ("/name", "schema.pattern"),  # nothing visible
+    }
 
 
 json_values = st.recursive(
@@ -157,3 +161,26 @@ def test_mutations_are_reported_at_the_mutated_field(guide: Guide, data: st.Data
         _set(document, path, "not-in-the-list")
     report = validate(document)
     assert pointer(path) in {p.path for p in report.errors}, (kind, path, report.errors)
+
+
+@pytest.mark.parametrize("name", [" ", "\u3000", "\u200b", "\u00ad \ufeff", "a\x00"])
+def test_text_needs_something_visible_and_no_control_characters(guide: Guide, name: str) -> None:
+    assert ("/name", "schema.pattern") in rules(validate(attrs.evolve(guide, name=name)))
+
+
+def test_records_of_the_wrong_types_are_reported_at_the_field(guide: Guide) -> None:
+    assert rules(validate(attrs.evolve(guide, matter_type="licensing"))) == {
+        ("/matter_type", "record.type")
+    }
+    assert rules(validate(attrs.evolve(guide, materials=None))) == {("/materials", "record.type")}
+    # A code held as its text is judged by what it says.
+    as_text = attrs.evolve(guide, catalog_code="000204002000")
+    assert rules(validate(as_text)) == {("/catalog_code", "code.catalog-type")}
+
+
+def test_absurd_nesting_is_a_problem_not_a_crash() -> None:
+    deep: object = []
+    for _ in range(5000):
+        deep = [deep]
+    report = validate({"name": deep})
+    assert not report.ok

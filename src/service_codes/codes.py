@@ -61,8 +61,22 @@ def _in_range(what: str, low: int, high: int) -> Callable[[Any, attrs.Attribute[
     return check
 
 
+def _part(*types: type) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
+    """A validator that a part is of the right type, raising InvalidComponent if not."""
+
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        if not isinstance(value, types):
+            wanted = " or ".join(t.__name__ for t in types)
+            raise InvalidComponent(
+                f"the {attribute.name} of a code must be a {wanted}, not {type(value).__name__}",
+                f"编码的 {attribute.name} 类型错误",
+            )
+
+    return check
+
+
 def _check_origin(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
-    if value != NATIONAL_ORIGIN and value not in PROVINCES:
+    if not isinstance(value, str) or (value != NATIONAL_ORIGIN and value not in PROVINCES):
         raise InvalidComponent(
             f"the origin {value!r} is neither 00 (national) nor a GB/T 2260 province code",
             f"来源 {value!r} 既不是 00（国家级目录）也不是省级行政区划代码",
@@ -85,7 +99,7 @@ class CatalogCode:
     """
 
     origin: str = attrs.field(validator=_check_origin)
-    matter_type: MatterType = attrs.field(validator=attrs.validators.instance_of(MatterType))
+    matter_type: MatterType = attrs.field(validator=_part(MatterType))
     main: int = attrs.field(validator=_in_range("main item number", 1, 99999))
     sub: int = attrs.field(default=0, validator=_in_range("sub-item number", 0, 999))
 
@@ -121,8 +135,8 @@ class ImplementationCode:
     """实施编码, 31 characters: agency USCC (18) + level (1) + catalog code (12)."""
 
     uscc: str = attrs.field(validator=_check_uscc)
-    level: Level = attrs.field(validator=attrs.validators.instance_of(Level))
-    catalog: CatalogCode = attrs.field(validator=attrs.validators.instance_of(CatalogCode))
+    level: Level = attrs.field(validator=_part(Level))
+    catalog: CatalogCode = attrs.field(validator=_part(CatalogCode))
 
     def __str__(self) -> str:
         return f"{self.uscc}{codelists.code(self.level)}{self.catalog}"
@@ -138,9 +152,7 @@ class ImplementationCode:
 class HandlingItemCode:
     """业务办理项编码, 33 characters: implementation code + sequence 01..99."""
 
-    implementation: ImplementationCode = attrs.field(
-        validator=attrs.validators.instance_of(ImplementationCode)
-    )
+    implementation: ImplementationCode = attrs.field(validator=_part(ImplementationCode))
     seq: int = attrs.field(validator=_in_range("handling-item number", 1, 99))
 
     def __str__(self) -> str:
@@ -159,7 +171,7 @@ class MaterialCode:
     """材料编码: the code of its parent (implementation or handling item) + 001..999."""
 
     parent: ImplementationCode | HandlingItemCode = attrs.field(
-        validator=attrs.validators.instance_of((ImplementationCode, HandlingItemCode))
+        validator=_part(ImplementationCode, HandlingItemCode)
     )
     seq: int = attrs.field(validator=_in_range("material number", 1, 999))
 

@@ -34,6 +34,13 @@ def matter_identity(
     return (CATALOG, origin, matter_type.value, normalize_name(name), sub)
 
 
+def family(code: str) -> str:
+    """What codes that may be merged share: a catalog code's origin and type, else the parent."""
+    if len(code) == 12:
+        return code[:4]
+    return code[: len(code) - (2 if len(code) == 33 else 3)]
+
+
 def part_identity(kind: str, parent: str, name: str) -> Identity:
     """The identity of a handling item or material within its parent code."""
     return (kind, parent, normalize_name(name))
@@ -94,6 +101,12 @@ def check_shape(code: str, identity: Identity) -> None:
                 f"code {code} does not have the origin and type of its matter",
                 f"编码 {code} 与事项的来源或类型不符",
             )
+        if (parsed.sub == 0) != (identity[4] == ""):
+            raise RegistryError(
+                f"code {code} has sub-item {parsed.sub:03d}, its matter "
+                + ("none" if identity[4] == "" else "a sub-item name"),
+                f"编码 {code} 的子项号与事项是否有子项不符",
+            )
     elif kind in SEQ_WIDTH and len(identity) == 3:
         parent, width = identity[1], SEQ_WIDTH[kind]
         if len(code) != len(parent) + width or not code.startswith(parent):
@@ -144,6 +157,11 @@ def apply_event(index: Index, event: Event, strict: bool) -> None:
         for other in event["merged"]:
             if other == code or other not in index.issued or other in index.retired:
                 raise RegistryError(f"code {other} cannot be merged", f"编码 {other} 不能合并")
+            if family(other) != family(code):
+                raise RegistryError(
+                    f"code {other} cannot merge into {code}: another type or parent",
+                    f"编码 {other} 与 {code} 类型或上级不同，不能合并",
+                )
             index.retired[other] = f"merged into {code} on {event['date']}: {event['reason']}"
             index.merged_into[other] = code
     elif kind == "split":

@@ -25,12 +25,13 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, BinaryIO, Final
 
+import attrs
 import orjson
 from filelock import FileLock
 
-from service_codes.errors import RegistryCorrupt
+from service_codes.errors import RegistryCorrupt, RegistryError
 
 GENESIS: Final = "0" * 64
 _SUFFIX_LEN: Final = len(b',"hash":"') + 64 + len(b'"}')
@@ -41,7 +42,13 @@ Event = dict[str, Any]
 
 def seal(event: Event, prev: str) -> tuple[bytes, str]:
     """The line (with newline) of ``event`` chained after ``prev``, and the line's hash."""
-    body = orjson.dumps({**event, "prev": prev}, option=orjson.OPT_SORT_KEYS)
+    try:
+        body = orjson.dumps({**event, "prev": prev}, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError as error:  # a lone surrogate in a name, say
+        raise RegistryError(
+            f"the event cannot be written as UTF-8 JSON: {error}",
+            f"事件无法写成 UTF-8 JSON：{error}",
+        ) from None
     digest = hashlib.sha256(body).hexdigest()
     return body[:-1] + b',"hash":"' + digest.encode() + b'"}\n', digest
 
@@ -60,6 +67,27 @@ def _parse(line: bytes, number: int) -> Event:
     if not isinstance(event, dict) or not isinstance(event.get("hash"), str):
         raise _corrupt(number, "not a sealed event", "不是带哈希的事件")
     return event
+
+
+def _is_sealed(line: bytes, prev: str) -> bool:
+    """Whether ``line`` (without newline) is a whole sealed event chained after ``prev``."""
+    try:
+        event = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        return False
+    return (
+        isinstance(event, dict)
+        and event.get("prev") == prev
+        and hashlib.sha256(line[:-_SUFFIX_LEN] + b"}").hexdigest() == event.get("hash")
+    )
+
+
+@attrs.frozen
+class Repair:
+    """What :meth:`Ledger.repair` did: bytes cut off, or a whole last line completed."""
+
+    removed: int
+    completed: bool
 
 
 @contextmanager
@@ -125,6 +153,12 @@ class Ledger:
         """
         with open(self.path, "rb") as file:
             size = file.seek(0, os.SEEK_END)
+            if size < self.offset or not self._still_ends_with_last_line(file):
+                raise RegistryCorrupt(
+                    "the ledger was cut short or replaced since it was read; open it again",
+                    "登记簿在读取后被截短或替换，请重新打开",
+                    line=self.lines,
+                )
             if size == self.offset:
                 return
             file.seek(size - 1)
@@ -152,6 +186,29 @@ class Ledger:
             assert event is not None
             self.last_start = start - len(line)
             self.offset, self.lines, self.last_hash = start, number, event["hash"]
+
+    def _still_ends_with_last_line(self, file: BinaryIO) -> bool:
+        if self.lines == 0:
+            return True
+        file.seek(self.last_start)
+        line = file.read(self.offset - self.last_start)
+        # A sealed line ends with its 64-digit hash, a quote, a brace and the newline.
+        return line.endswith(b'"}\n') and line[-67:-3] == self.last_hash.encode()
+
+    def make_durable(self) -> None:
+        """fsync lines that were read but may not be on disk yet, and record them in the head.
+
+        A writer killed between its write and its fsync leaves lines that other processes
+        can read; they must reach the disk before anything built on them is acknowledged.
+        """
+        head = self.head()
+        if self.lines and (head is None or head[0] < self.lines):
+            fd = os.open(self.path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            _replace_atomically(self.head_path, f"{self.lines} {self.last_hash}\n".encode())
 
     def append(self, events: list[Event]) -> None:
         """Seal and append a batch with one write and one fsync; call with the lock held."""
@@ -205,6 +262,11 @@ class Ledger:
                 if head and number == head[0] and digest != head[1]:
                     raise _corrupt(number, "differs from the head record", "与登记簿头记录不符")
                 yield event
+        if number and head is None:
+            raise RegistryCorrupt(
+                "the head record codes.head is missing or unreadable",
+                "登记簿头记录 codes.head 缺失或无法读取",
+            )
         if head and head[0] > number:
             raise _corrupt(
                 number + 1,
@@ -212,20 +274,39 @@ class Ledger:
                 f"缺失：头记录为 {head[0]} 行",
             )
 
-    def repair(self) -> int:
-        """Cut off a torn last line; returns the bytes removed. Call with the lock held."""
+    def repair(self) -> Repair:
+        """Mend a torn last line; call with the lock held.
+
+        A last line that is whole and sealed but lost its newline gets the newline back;
+        anything else after the last newline is cut off, unless the head record says
+        that line was acknowledged, which only version control can restore.
+        """
         size = self.path.stat().st_size
-        if size == 0:
-            return 0
         with open(self.path, "rb") as file:
-            file.seek(max(0, size - 1_048_576))
+            newlines = sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 20), b""))
+            file.seek(max(0, size - (1 << 20)))
             tail = file.read()
-        if tail.endswith(b"\n"):
-            return 0
+        if size == 0 or tail.endswith(b"\n"):
+            return Repair(0, completed=False)
         last_newline = tail.rfind(b"\n")
         if last_newline < 0 and size > len(tail):
             raise RegistryCorrupt(
                 "the torn tail is too long to be a half-written line", "不完整的尾部过长"
+            )
+        torn = tail[last_newline + 1 :]
+        prev = tail[last_newline - 66 : last_newline - 2].decode() if last_newline > 0 else GENESIS
+        if _is_sealed(torn, prev):
+            with open(self.path, "ab") as file:
+                file.write(b"\n")
+                file.flush()
+                os.fsync(file.fileno())
+            return Repair(0, completed=True)
+        head = self.head()
+        if head is not None and head[0] > newlines:
+            raise _corrupt(
+                newlines + 1,
+                "is damaged but was acknowledged; restore the ledger from version control",
+                "已损坏但已确认写入；请从版本库恢复登记簿",
             )
         cut = size - len(tail) + last_newline + 1
         os.truncate(self.path, cut)
@@ -234,7 +315,7 @@ class Ledger:
             os.fsync(fd)
         finally:
             os.close(fd)
-        return size - cut
+        return Repair(size - cut, completed=False)
 
     def load_snapshot(self) -> Any | None:
         """The index state saved with :meth:`save_snapshot`, if it still fits the ledger."""

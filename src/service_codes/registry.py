@@ -49,7 +49,7 @@ from service_codes.index import (
     mentions,
     part_identity,
 )
-from service_codes.ledger import Event, Ledger, no_gc
+from service_codes.ledger import Event, Ledger, Repair, no_gc
 from service_codes.model import Guide, Matter
 from service_codes.text import normalize_name
 
@@ -102,8 +102,8 @@ class Registry:
         return registry
 
     @classmethod
-    def repair(cls, folder: str | Path) -> int:
-        """Cut off a torn, unacknowledged last line; returns the bytes removed."""
+    def repair(cls, folder: str | Path) -> Repair:
+        """Mend a torn last line: complete a whole one, cut off an unacknowledged one."""
         ledger = Ledger(Path(folder))
         with ledger.lock:
             return ledger.repair()
@@ -134,7 +134,7 @@ class Registry:
         for number, event in enumerate(self._ledger.read_new(), start=first_line):
             try:
                 apply_event(self._index, event, strict=False)
-            except (RegistryError, KeyError, TypeError, ValueError) as error:
+            except (RegistryError, LookupError, TypeError, ValueError) as error:
                 raise RegistryCorrupt(
                     f"ledger line {number}: {error}", f"登记簿第 {number} 行：{error}", line=number
                 ) from None
@@ -151,16 +151,20 @@ class Registry:
                 try:
                     check_event(event)
                     apply_event(index, event, strict=True)
-                except (RegistryError, InvalidCode, KeyError, TypeError, ValueError) as error:
+                except (RegistryError, InvalidCode, LookupError, TypeError, ValueError) as error:
                     raise RegistryCorrupt(
                         f"ledger line {number}: {error}",
                         f"登记簿第 {number} 行：{error}",
                         line=number,
                     ) from None
 
-    def events(self) -> Iterator[Event]:
-        """Every event in the ledger, oldest first (without the chain fields)."""
-        yield from self._ledger.verified_events()
+    def events(self) -> list[Event]:
+        """Every event in the ledger, oldest first (without the chain fields).
+
+        Raises :class:`RegistryCorrupt` at the first line that fails its checks.
+        """
+        with self._ledger.lock:
+            return list(self._ledger.verified_events())
 
     def catalog_code_of(self, matter: Matter) -> CatalogCode | None:
         """The code of a matter, following merges; None for a matter never seen.
@@ -205,6 +209,8 @@ class Registry:
         """Hold the lock, catch up, collect events and append them as one batch."""
         with self._ledger.lock, no_gc():
             self._catch_up()
+            # Lines another writer wrote but never fsynced must not back what we acknowledge.
+            self._ledger.make_durable()
             self._date = self._today().isoformat()
             batch: list[Event] = []
             try:
@@ -226,6 +232,10 @@ class Registry:
         self, batch: list[Event], identity: Identity, code: str, names: dict[str, str]
     ) -> None:
         """Record an issue event: the hot path of assignment, so it skips _apply's dispatch."""
+        if not identity[3 if identity[0] == CATALOG else 2]:
+            raise RegistryError(
+                f"{names['name']!r} has no visible characters", f"{names['name']!r} 没有可见字符"
+            )
         self._index.code_of[identity] = code
         self._index.count(code, identity)
         batch.append(
@@ -257,6 +267,8 @@ class Registry:
                     )
             type_code = codelists.code(MatterType(type_slug))
             code = f"{origin}{type_code}{main:05d}{sub_no:03d}"
+            if not sub and code in index.issued and code not in index.retired:
+                return code  # the main item under another name of the same matter: an alias
         else:
             parent = identity[1]
             seq = index.last_seq.get((kind, parent), 0) + 1 + skip
@@ -265,6 +277,11 @@ class Registry:
                     f"no {kind} number is left under {parent}", f"{parent} 下的编号已用尽"
                 )
             code = f"{parent}{seq:0{SEQ_WIDTH[kind]}d}"
+        if code in index.retired:  # e.g. a main item asked for again after its split
+            raise RegistryError(
+                f"the code {code} this would get is out of use ({index.retired[code]})",
+                f"对应的编码 {code} 已注销（{index.retired[code]}）",
+            )
         if code in index.issued:
             raise RegistryError(
                 f"code {code} is already taken by another identity", f"编码 {code} 已被占用"
@@ -302,19 +319,35 @@ class Registry:
             if known is None and (identity not in new or _order(names) < _order(new[identity])):
                 new[identity] = names  # the smallest display form wins, whatever the order
         for identity in sorted(new):
-            if identity not in self._index.code_of:  # another input may have carried its code
-                self._issue(batch, identity, self._next_code(identity), new[identity])
+            if identity in self._index.code_of:  # another input may have carried its code
+                continue
+            code = self._next_code(identity)
+            if code in self._index.issued:  # another name of the same matter holds it
+                event = {"event": "alias", "code": code, "identity": identity, **new[identity]}
+                self._record(batch, event, "assign")
+            else:
+                self._issue(batch, identity, code, new[identity])
 
     def _check_adoptable(self, code: str, identity: Identity) -> None:
         """A code an input carries for a new identity must fit it and its siblings."""
         check_shape(code, identity)
-        if identity[0] == CATALOG:
-            main = self._index.main_of.get((identity[1], identity[2], identity[3]))
-            if main is not None and main != int(code[4:9]):
-                raise RegistryError(
-                    f"code {code} is not under main item {main:05d} of its matter",
-                    f"编码 {code} 不在其事项的主项 {main:05d} 之下",
-                )
+        if identity[0] != CATALOG:
+            return
+        origin, type_slug, name = identity[1], identity[2], identity[3]
+        main, carried_main = self._index.main_of.get((origin, type_slug, name)), int(code[4:9])
+        if main is not None and main != carried_main:
+            raise RegistryError(
+                f"code {code} is not under main item {main:05d} of its matter",
+                f"编码 {code} 不在其事项的主项 {main:05d} 之下",
+            )
+        if main is None and any(
+            m == carried_main and key[:2] == (origin, type_slug)
+            for key, m in self._index.main_of.items()
+        ):
+            raise RegistryError(
+                f"the main item of code {code} belongs to another matter",
+                f"编码 {code} 的主项属于其他事项",
+            )
 
     def assign(self, guide: Guide) -> Guide:
         """The same guide with every missing code filled in (see :meth:`assign_many`)."""
@@ -354,7 +387,7 @@ class Registry:
                         for name, carried in parts(g)
                     ),
                 )
-        with no_gc():  # filling in creates as many records as there are codes
+            # Filled in before the batch is written: a retired part refuses the whole batch.
             return [self._filled(g, i) for g, i in zip(guides, implementations, strict=True)]
 
     def _implementation(self, guide: Guide, catalog: str) -> ImplementationCode:
@@ -399,7 +432,11 @@ class Registry:
             raise RegistryError(
                 f"code {code} is not in the registry{hint}", f"登记簿中没有编码 {code}"
             )
-        return next(i for i, c in self._index.code_of.items() if c == code)
+        current: Identity = ()
+        for identity, holder in self._index.code_of.items():
+            if holder == code:
+                current = identity  # identities come in ledger order: the last is the latest name
+        return current
 
     def _require_active(self, code: str) -> Identity:
         identity = self._identity_of(code)
@@ -412,7 +449,8 @@ class Registry:
     def rename(self, code: object, name: str, sub_name: str | None = None, *, reason: str) -> None:
         """Give a code a new name; the old name stays as an alias and the code is unchanged.
 
-        Renaming a catalog matter renames its sub-items too (their sub-item names stay).
+        Renaming a catalog matter renames every code of its main item (the sub-items keep
+        their sub-item names); ``sub_name`` renames the sub-item of ``code`` as well.
         """
         text = str(code)
         with self._writing() as batch:
@@ -420,15 +458,14 @@ class Registry:
             if identity[0] != CATALOG:
                 renamed = {text: part_identity(identity[0], identity[1], name)}
             else:
-                new_main = normalize_name(name)
-                renamed = {
-                    c: (CATALOG, i[1], i[2], new_main, i[4])
-                    for i, c in self._index.code_of.items()
-                    if i[:4] == identity[:4] and c not in self._index.retired
-                }
-                renamed[text] = matter_identity(
-                    identity[1], MatterType(identity[2]), name, sub_name
-                )
+                new_main = _visible(name)
+                latest: dict[str, Identity] = {}
+                for i, c in self._index.code_of.items():
+                    if len(c) == len(text) and c[:9] == text[:9] and c not in self._index.retired:
+                        latest[c] = i  # same origin, type and main item; the last name counts
+                renamed = {c: (CATALOG, i[1], i[2], new_main, i[4]) for c, i in latest.items()}
+                sub = identity[4] if sub_name is None else _visible(sub_name)
+                renamed[text] = (CATALOG, identity[1], identity[2], new_main, sub)
             for target, new in sorted(renamed.items()):
                 holder = self._index.code_of.get(new)
                 if holder is not None and holder != target:
@@ -437,7 +474,7 @@ class Registry:
                         f"该名称已由编码 {holder} 使用",
                     )
                 if holder is None:
-                    names = _display(name, sub_name if target == text else None)
+                    names = _display(name, sub_name if target == text else new[-1] or None)
                     self._record(
                         batch,
                         {"event": "alias", "code": target, "identity": list(new), **names},
@@ -464,14 +501,11 @@ class Registry:
         """Merge codes into ``keep``: the others are retired and their matters go to it."""
         kept, merged = str(keep), [str(o) for o in others]
         with self._writing() as batch:
-            kind = self._require_active(kept)[0]
+            self._require_active(kept)
             if not merged or len(set(merged)) != len(merged) or kept in merged:
                 raise RegistryError("merge needs distinct other codes", "合并需要不同的其他编码")
             for other in merged:
-                if self._require_active(other)[0] != kind:
-                    raise RegistryError(
-                        f"code {other} is of another kind", f"编码 {other} 类别不同"
-                    )
+                self._require_active(other)
             self._record(batch, {"event": "merge", "code": kept, "merged": merged}, reason)
 
     def split(self, code: object, names: Sequence[str], *, reason: str) -> list[str]:
@@ -482,9 +516,9 @@ class Registry:
         text = str(code)
         with self._writing() as batch:
             identity = self._require_active(text)
-            wanted = sorted({(*identity[:-1], normalize_name(n)): n for n in names}.items())
-            if not wanted or any(not n for n in names):
+            if not names:
                 raise RegistryError("split needs new names", "拆分需要新的名称")
+            wanted = sorted({(*identity[:-1], _visible(n)): n for n in names}.items())
             into: list[dict[str, Any]] = []
             for planned, (new, display) in enumerate(wanted):
                 if new in self._index.code_of:
@@ -493,6 +527,14 @@ class Registry:
                 into.append({"code": code, "identity": list(new), "name": display})
             self._record(batch, {"event": "split", "code": text, "into": into}, reason)
             return [str(part["code"]) for part in into]
+
+
+def _visible(name: str) -> str:
+    """The identity key of a name given to a lifecycle change; it must not fold to nothing."""
+    key = normalize_name(name)
+    if not key:
+        raise RegistryError(f"{name!r} has no visible characters", f"{name!r} 没有可见字符")
+    return key
 
 
 @lru_cache(maxsize=65536)

@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Final
 
 from service_codes.codelists import CaseType, OnlineDepth, TimeUnit
+from service_codes.codes import NATIONAL_ORIGIN
 from service_codes.errors import InvalidCode
-from service_codes.identifiers import region, validate_uscc
+from service_codes.identifiers import PROVINCES, region, validate_uscc
 from service_codes.model import Guide, TimeLimit
 from service_codes.problems import Problem, Severity
 from service_codes.text import normalize_name
@@ -71,6 +72,17 @@ def _promised_within_legal(legal: TimeLimit, promised: TimeLimit) -> Iterator[Pr
             f"承诺办结时限（{promised.value} {promised.unit}）似乎长于法定办结时限"
             f"（{legal.value} {legal.unit}），请按同一单位核对",
             warning=True,
+        )
+
+
+def origin(guide: Guide) -> Iterator[Problem]:
+    """The origin is 00 (the national catalogue) or a GB/T 2260 province."""
+    if guide.origin != NATIONAL_ORIGIN and guide.origin not in PROVINCES:
+        yield _problem(
+            "/origin",
+            "origin.unknown",
+            f"the origin {guide.origin!r} is neither 00 (national) nor a province code",
+            f"目录来源 {guide.origin!r} 既不是 00（国家级目录）也不是省级行政区划代码",
         )
 
 
@@ -232,6 +244,7 @@ def dates(guide: Guide) -> Iterator[Problem]:
 
 RULES: Final[tuple[Rule, ...]] = (
     agency_uscc,
+    origin,
     time_limits,
     codes_agree,
     numbering,

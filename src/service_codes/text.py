@@ -27,16 +27,13 @@ _VARIANTS: Final = {
     "·": "・･•‧∙⋅",
     '"': "“”„‟〝〞＂′″'‘’‚‛",
 }
-# Invisible characters that come along with copy and paste.
-_INVISIBLE: Final = "\u200b\u200c\u200d\u2060\ufeff"
-_FOLD: Final = str.maketrans(
-    {ch: canon for canon, chars in _VARIANTS.items() for ch in chars} | dict.fromkeys(_INVISIBLE)
-)
+_FOLD: Final = str.maketrans({ch: canon for canon, chars in _VARIANTS.items() for ch in chars})
 
 
 def _fold_once(name: str) -> str:
     text = unicodedata.normalize("NFKC", name).casefold().translate(_FOLD)
-    return "".join(text.split())
+    # Format characters (soft hyphens, zero-width spaces, BOMs) ride along with copy and paste.
+    return "".join(ch for ch in "".join(text.split()) if unicodedata.category(ch) != "Cf")
 
 
 # A catalogue repeats the same few thousand matter and material names over and over.

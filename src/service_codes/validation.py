@@ -13,6 +13,7 @@ False
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any, Final, cast
@@ -126,7 +127,17 @@ def _schema_messages(keyword: str, value: Any, error: ValidationError) -> tuple[
 
 def schema_problems(data: object) -> tuple[Problem, ...]:
     """Every problem the JSON Schema finds in plain data, each once."""
-    problems = (p for e in _schema_validator().iter_errors(data) for p in _schema_problem(e))
+    try:
+        problems = [p for e in _schema_validator().iter_errors(data) for p in _schema_problem(e)]
+    except RecursionError:
+        return (
+            Problem(
+                path="",
+                rule="schema.depth",
+                message="the document is nested too deeply to be a guide",
+                message_zh="文档嵌套层次过深，不是办事指南",
+            ),
+        )
     return tuple(dict.fromkeys(problems))
 
 
@@ -197,14 +208,57 @@ def validate(guide: Guide | object) -> Report:
 
     Never raises on bad content: whatever is wrong ends up in the report.
     """
-    data = convert.guide_to_data(guide) if isinstance(guide, Guide) else guide
+    data: object
+    if isinstance(guide, Guide):
+        try:
+            data = convert.guide_to_data(guide)
+        except Exception:  # a record built in code with a value of the wrong type
+            return Report(_mistyped_fields(guide))
+    else:
+        data = guide
     problems = schema_problems(data)
     if problems:
         return Report(problems)
     record, problems = (guide, ()) if isinstance(guide, Guide) else _structure(data)
     if record is None:
         return Report(problems)
-    return Report(rule_problems(record))
+    try:
+        return Report(rule_problems(record))
+    except (AttributeError, TypeError, ValueError):
+        # The record holds values its data stands for but not of its declared types (a code
+        # as text, say): judge the guide that data describes.
+        record, problems = _structure(data)
+        return Report(problems if record is None else rule_problems(record))
+
+
+@cache
+def _guide_types() -> dict[str, Any]:
+    return typing.get_type_hints(Guide)
+
+
+def _mistyped_fields(guide: Guide) -> tuple[Problem, ...]:
+    """A problem for each field of a record whose value is not of the declared type."""
+    problems = []
+    for name, declared in _guide_types().items():
+        try:
+            convert.converter.unstructure(getattr(guide, name), unstructure_as=declared)
+        except Exception as error:
+            problems.append(
+                Problem(
+                    path=f"/{name}",
+                    rule="record.type",
+                    message=f"holds a value of the wrong type ({type(error).__name__}: {error})",
+                    message_zh=f"取值类型错误（{type(error).__name__}：{error}）",
+                )
+            )
+    return tuple(problems) or (
+        Problem(
+            path="",
+            rule="record.type",
+            message="the record holds a value of the wrong type",
+            message_zh="记录中有类型错误的取值",
+        ),
+    )
 
 
 __all__ = [

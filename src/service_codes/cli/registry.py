@@ -71,24 +71,33 @@ def verify(say: Say) -> None:
 @registry.command()
 @click.pass_obj
 def repair(say: Say) -> None:
-    """Cut off a half-written last line left by a crash; nothing else is touched.
+    """Mend a half-written last line left by a crash; nothing else is touched.
 
     Example: service-codes registry repair
     """
     folder: Path = click.get_current_context().meta["registry_folder"]
     try:
-        removed = Registry.repair(folder)
+        done = Registry.repair(folder)
     except (RegistryCorrupt, OSError) as error:
         say(f"cannot repair: {error}", f"无法修复：{error}", err=True)
         sys.exit(2)
-    say(f"removed {removed} bytes of a torn last line", f"已截去不完整末行 {removed} 字节")
+    if done.completed:
+        say("the last line was whole: gave it back its newline", "末行完整：已补回换行符")
+    elif done.removed:
+        say(
+            f"removed {done.removed} bytes of a torn last line",
+            f"已截去不完整末行 {done.removed} 字节",
+        )
+    else:
+        say("nothing to repair", "无需修复")
 
 
 def _event_line(event: dict[str, object]) -> str:
     what = event.get("name") or event.get("merged") or event.get("into") or ""
     if isinstance(what, list):
-        what = ",".join(str(p["code"] if isinstance(p, dict) else p) for p in what)
-    return f"{event['date']}  {event['event']:<9} {event['code']}  {what}  ({event['reason']})"
+        what = ",".join(str(p.get("code") if isinstance(p, dict) else p) for p in what)
+    kind = str(event.get("event"))
+    return f"{event.get('date')}  {kind:<9} {event.get('code')}  {what}  ({event.get('reason')})"
 
 
 @registry.command()
@@ -100,7 +109,11 @@ def log(say: Say, as_json: bool) -> None:
     Example: service-codes registry log --json
     """
     reg = _open_registry(say)
-    for event in reg.events():
+    try:
+        events = reg.events()
+    except RegistryCorrupt as error:
+        fail(say, error, 1)
+    for event in events:
         click.echo(json.dumps(event, ensure_ascii=False) if as_json else _event_line(event))
 
 
