@@ -9,8 +9,9 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT
 
-from service_codes import Guide, Registry, from_json, to_json
+from service_codes import Guide, Registry, from_json, from_xml, to_json, to_xml
 from service_codes.cli import main
+from service_codes.formats.exchange import from_exchange
 
 CATALOGUE = ROOT / "registry"
 
@@ -55,7 +56,7 @@ def test_build_publishes_every_guide_and_an_index(catalogue: Path, tmp_path: Pat
     assert stdout.splitlines()[0] == f"read: {len(sources)} guides from {catalogue / 'guides'}"
     assert f"validate: {len(sources)} guides, 0 errors" in stdout
     assert f"assign: {len(sources)} guides," in stdout
-    assert f"write: {len(sources)} guides and index.json to {out}" in stdout
+    assert f"write: {len(sources)} guides (json) and index.json to {out}" in stdout
 
 
 def test_build_twice_gives_identical_bytes(catalogue: Path, tmp_path: Path) -> None:
@@ -196,3 +197,59 @@ def test_registry_repair_command(ledger: Path) -> None:
     code, stdout, _ = registry_run(ledger, "repair")
     assert code == 0 and "removed 8 bytes" in stdout
     assert registry_run(ledger, "verify")[0] == 0
+
+
+@pytest.mark.parametrize("format_", ["json", "xml", "exchange"])
+def test_export_writes_every_guide_in_the_format(
+    catalogue: Path, tmp_path: Path, format_: str
+) -> None:
+    out = tmp_path / "out"
+    code, stdout, _ = run(
+        "--lang", "en", "export", str(catalogue), "--format", format_, "--out", str(out)
+    )
+    assert code == 0 and f"({format_})" in stdout
+    files = sorted((out / "guides").iterdir())
+    assert len(files) == len(list((catalogue / "guides").glob("*.json")))
+    first = files[0].read_bytes()
+    if format_ == "xml":
+        assert from_xml(first).catalog_code is not None
+    elif format_ == "exchange":
+        assert from_exchange(json.loads(first)).catalog_code is not None
+    else:
+        assert from_json(first).catalog_code is not None
+
+
+def test_export_names_the_guide_a_scheme_cannot_code(catalogue: Path, tmp_path: Path) -> None:
+    code, _, stderr = run(
+        "--lang", "en", "export", str(catalogue), "--format", "exchange", "--scheme", "gbt39046",
+        "--out", str(tmp_path / "out"),
+    )  # fmt: skip
+    assert code == 1 and ".json: ServiceObject.UNINCORPORATED_ENTERPRISE has no code" in stderr
+    assert "nothing was written" in stderr and not (tmp_path / "out" / "guides").exists()
+
+
+def test_validate_files_of_both_formats(tmp_path: Path) -> None:
+    guide = from_json((CATALOGUE / "guides" / "marriage-registration.json").read_bytes())
+    good_json = tmp_path / "good.json"
+    good_json.write_text(to_json(guide), encoding="utf-8")
+    good_xml = tmp_path / "good.xml"
+    good_xml.write_bytes(to_xml(guide))
+    code, stdout, _ = run("--lang", "en", "validate", str(good_json), str(good_xml))
+    assert code == 0 and stdout == "2 files, 0 invalid\n"
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(to_xml(attrs.evolve(guide, visits=2, visit_reason=None)))
+    code, stdout, _ = run("--lang", "en", "validate", str(good_json), str(bad))
+    assert code == 1
+    assert f"{bad}: /visit_reason: 2 visit(s) to the site need a reason" in stdout
+    code, stdout, _ = run("--lang", "zh", "validate", str(bad))
+    assert "须说明必须现场办理的原因" in stdout and "1 个无效" in stdout
+
+
+def test_validate_json_output_and_junk(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.json"
+    junk.write_bytes(b"\xff not json")
+    code, stdout, _ = run("validate", "--json", str(junk))
+    report = json.loads(stdout)
+    assert code == 1 and report[0]["ok"] is False
+    assert report[0]["problems"][0]["rule"] == "json.syntax"
+    assert run("validate", str(tmp_path / "missing.json"))[0] == 2

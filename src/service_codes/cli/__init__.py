@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import click
 
-from service_codes.cli.build import build
+from service_codes.cli.build import build, export
+from service_codes.cli.check import check
 from service_codes.cli.common import Lang, Say, default_lang
 from service_codes.cli.registry import registry
+from service_codes.cli.validate import validate
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -29,4 +31,7 @@ def main(ctx: click.Context, lang: Lang) -> None:
 
 
 main.add_command(build)
+main.add_command(export)
 main.add_command(registry)
+main.add_command(validate)
+main.add_command(check)

@@ -1,17 +1,22 @@
-"""``service-codes build``: read, validate, assign codes and publish a catalogue."""
+"""``service-codes build`` and ``export``: read, validate, assign codes and publish a catalogue."""
 
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, Literal
 
 import attrs
 import click
 
 from service_codes.cli.common import IOFailure, Say, fail
+from service_codes.codelists import Scheme
 from service_codes.errors import InvalidGuide, RegistryCorrupt, ServiceCodesError
+from service_codes.formats.exchange import to_exchange
 from service_codes.formats.json import from_json, to_json
+from service_codes.formats.xml import to_xml
 from service_codes.model import Guide
 from service_codes.registry import Registry
 from service_codes.validation import Report, validate
@@ -36,9 +41,9 @@ def _check(source: Path) -> _Checked:
     return _Checked(source, guide, validate(guide))
 
 
-def _index_entry(source: Path, guide: Guide) -> dict[str, object]:
+def _index_entry(name: str, guide: Guide) -> dict[str, object]:
     return {
-        "file": f"guides/{source.name}",
+        "file": f"guides/{name}",
         "name": guide.name,
         "sub_name": guide.sub_name,
         "matter_type": guide.matter_type.value,
@@ -53,10 +58,10 @@ def _index_entry(source: Path, guide: Guide) -> dict[str, object]:
     }
 
 
-def _write_text(path: Path, text: str) -> None:
+def _write_bytes(path: Path, data: bytes) -> None:
     """Write through a temporary file so a reader never sees half a file."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_bytes(data)
     tmp.replace(path)
 
 
@@ -79,30 +84,8 @@ def _assign(say: Say, catalogue: Path, guides: list[Guide]) -> list[Guide]:
     return assigned
 
 
-@click.command()
-@click.argument(
-    "catalogue",
-    default="registry",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-)
-@click.option(
-    "--out",
-    default="build",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write the published guides and index.json to.",
-)
-@click.pass_obj
-def build(say: Say, catalogue: Path, out: Path) -> None:
-    """Read, validate and publish every guide of a catalogue.
-
-    CATALOGUE is a folder with guides/*.json and the code ledger codes.jsonl
-    (default: registry). Valid guides get their codes from the ledger, new
-    matters new codes; nothing is written and no code is issued unless every
-    guide is valid.
-
-    Example: service-codes build registry --out build
-    """
+def read_valid(say: Say, catalogue: Path) -> tuple[list[Path], list[Guide]]:
+    """Every guide of the catalogue, validated; exits (nothing written) if any is invalid."""
     sources = sorted((catalogue / "guides").glob("*.json"))
     if not sources:
         say(
@@ -115,7 +98,6 @@ def build(say: Say, catalogue: Path, out: Path) -> None:
         f"read: {len(sources)} guides from {catalogue / 'guides'}",
         f"读取：{catalogue / 'guides'} 中 {len(sources)} 份办事指南",
     )
-
     checked = [_check(source) for source in sources]
     invalid = [c for c in checked if not c.report.ok]
     warnings = sum(len(c.report.warnings) for c in checked)
@@ -135,21 +117,124 @@ def build(say: Say, catalogue: Path, out: Path) -> None:
             err=True,
         )
         sys.exit(1)
+    return sources, [c.guide for c in checked if c.guide is not None]
 
-    guides = _assign(say, catalogue, [c.guide for c in checked if c.guide is not None])
 
+Format = Literal["json", "xml", "exchange"]
+
+
+def _render(guide: Guide, format_: Format, scheme: Scheme) -> tuple[str, bytes]:
+    """The file suffix and bytes of a guide in an output format."""
+    if format_ == "xml":
+        return ".xml", to_xml(guide)
+    if format_ == "exchange":
+        record = to_exchange(guide, scheme)
+        return ".json", (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode()
+    return ".json", to_json(guide).encode()
+
+
+def _publish(
+    say: Say, catalogue: Path, out: Path, format_: Format, scheme: Scheme = "platform"
+) -> None:
+    sources, guides = read_valid(say, catalogue)
+    guides = _assign(say, catalogue, guides)
+    rendered, refused = [], False
+    for source, guide in zip(sources, guides, strict=True):
+        try:
+            rendered.append(_render(guide, format_, scheme))
+        except InvalidGuide as error:  # a value the exchange records cannot carry
+            refused = True
+            for problem in error.problems:
+                say.problem(source, problem)
+        except ServiceCodesError as error:  # a member the chosen scheme has no code for
+            refused = True
+            say(f"{source}: {error.message}", f"{source}：{error.message_zh}", err=True)
+    if refused:
+        say(
+            f"export failed: nothing was written to {out}",
+            f"导出失败：未向 {out} 写出任何文件",
+            err=True,
+        )
+        sys.exit(1)
     guides_out = out / "guides"
     guides_out.mkdir(parents=True, exist_ok=True)
-    published = {c.source.name for c in checked}
-    for stale in guides_out.glob("*.json"):
-        if stale.name not in published:
+    published = {
+        source.stem + suffix for source, (suffix, _) in zip(sources, rendered, strict=True)
+    }
+    for stale in guides_out.iterdir():
+        if stale.is_file() and stale.name not in published:
             stale.unlink()
     index = []
-    for c, guide in zip(checked, guides, strict=True):
-        _write_text(guides_out / c.source.name, to_json(guide))
-        index.append(_index_entry(c.source, guide))
-    _write_text(out / "index.json", json.dumps(index, ensure_ascii=False, indent=2) + "\n")
-    say(
-        f"write: {len(index)} guides and index.json to {out}",
-        f"写出：{len(index)} 份办事指南及 index.json 至 {out}",
+    for source, guide, (suffix, data) in zip(sources, guides, rendered, strict=True):
+        target = guides_out / (source.stem + suffix)
+        _write_bytes(target, data)
+        index.append(_index_entry(target.name, guide))
+    _write_bytes(
+        out / "index.json", (json.dumps(index, ensure_ascii=False, indent=2) + "\n").encode()
     )
+    say(
+        f"write: {len(index)} guides ({format_}) and index.json to {out}",
+        f"写出：{len(index)} 份办事指南（{format_}）及 index.json 至 {out}",
+    )
+
+
+CATALOGUE = click.argument(
+    "catalogue",
+    default="registry",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+
+
+def _out(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--out",
+        default=default,
+        show_default=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Folder to write the published guides and index.json to.",
+    )
+
+
+@click.command()
+@CATALOGUE
+@_out("build")
+@click.pass_obj
+def build(say: Say, catalogue: Path, out: Path) -> None:
+    """Read, validate and publish every guide of a catalogue as canonical JSON.
+
+    CATALOGUE is a folder with guides/*.json and the code ledger codes.jsonl
+    (default: registry). Valid guides get their codes from the ledger, new
+    matters new codes; nothing is written and no code is issued unless every
+    guide is valid.
+
+    Example: service-codes build registry --out build
+    """
+    _publish(say, catalogue, out, "json")
+
+
+@click.command()
+@CATALOGUE
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["json", "xml", "exchange"]),
+    default="json",
+    show_default=True,
+    help="json: canonical JSON; xml: XML valid against schemas/guide.xsd; exchange: the"
+    " platform's flat records.",
+)
+@click.option(
+    "--scheme",
+    type=click.Choice(["platform", "gbt39046"]),
+    default="platform",
+    show_default=True,
+    help="Code scheme of service objects in exchange records.",
+)
+@_out("export")
+@click.pass_obj
+def export(say: Say, catalogue: Path, format_: Format, scheme: Scheme, out: Path) -> None:
+    """Validate, assign codes and write every guide of a catalogue in a chosen format.
+
+    Example: service-codes export registry --format exchange --scheme gbt39046 --out export
+    """
+    _publish(say, catalogue, out, format_, scheme)

@@ -31,9 +31,14 @@ class Say:
     def __call__(self, en: str, zh: str, *, err: bool = False) -> None:
         click.echo(zh if self.lang == "zh" else en, err=err)
 
-    def problem(self, source: Path, problem: Problem) -> None:
+    def problem(self, source: Path, problem: Problem, *, err: bool = True) -> None:
         message = problem.message_zh if self.lang == "zh" else problem.message
-        click.echo(f"{source}: {problem.path or '/'}: {message}", err=True)
+        warning = (
+            ""
+            if problem.severity == "error"
+            else (" (警告)" if self.lang == "zh" else " (warning)")
+        )
+        click.echo(f"{source}: {problem.path or '/'}: {message}{warning}", err=err)
 
 
 class IOFailure(click.ClickException):

@@ -1,0 +1,55 @@
+"""``service-codes check``: same matter, same standard across a catalogue's agencies."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import attrs
+import click
+
+from service_codes.cli.build import CATALOGUE, read_valid
+from service_codes.cli.common import Say
+from service_codes.consistency import check_consistency
+from service_codes.problems import Severity
+from service_codes.registry import Registry
+
+
+@click.command()
+@CATALOGUE
+@click.pass_obj
+def check(say: Say, catalogue: Path) -> None:
+    """Report where implementations of one matter differ between agencies.
+
+    A different name, type, legal basis or competent department is an error (exit 1);
+    different materials, conditions or time limits are listed for review. Guides are
+    grouped by the catalog codes in CATALOGUE/codes.jsonl; nothing is written.
+
+    Example: service-codes check registry
+    """
+    guides = read_valid(say, catalogue)[1]
+    if (catalogue / "codes.jsonl").is_file():
+        registry = Registry.open(catalogue)
+        guides = [
+            g
+            if g.catalog_code
+            else attrs.evolve(g, catalog_code=registry.catalog_code_of(g.matter))
+            for g in guides
+        ]
+    report = check_consistency(guides)
+    for difference in report.differences:
+        kind = ("error", "错误") if difference.severity is Severity.ERROR else ("review", "待核")
+        say(
+            f"{difference.matter} {difference.name}: {difference.element} differs ({kind[0]})",
+            f"{difference.matter} {difference.name}：{difference.element} 不一致（{kind[1]}）",
+        )
+        for variant in difference.variants:
+            click.echo(f"    {variant.agency}: {variant.value}")
+    say(
+        f"check: {report.groups} matters with several implementations,"
+        f" {len(report.errors)} errors, {len(report.differences) - len(report.errors)} to review",
+        f"检查：{report.groups} 个事项有多个实施，{len(report.errors)} 个错误，"
+        f"{len(report.differences) - len(report.errors)} 处待核",
+    )
+    if not report.ok:
+        sys.exit(1)

@@ -1,0 +1,111 @@
+"""Same matter, same standard: where implementations of one matter differ across agencies.
+
+Guides are grouped by catalog code (or, before codes are assigned, by the matter's
+identity). Within a group, a different name, type, legal basis or competent
+department is an error; different materials, conditions or time limits are listed
+for staff to review.
+
+>>> from pathlib import Path
+>>> from service_codes import from_json
+>>> guides = [from_json(p.read_bytes()) for p in sorted(Path("registry/guides").glob("*.json"))]
+>>> check_consistency(guides).differences
+()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Final
+
+import attrs
+
+from service_codes.codelists import label_zh
+from service_codes.index import matter_identity
+from service_codes.model import Guide, TimeLimit
+from service_codes.problems import Severity
+
+
+@attrs.frozen
+class Variant:
+    """One implementation's value of an element."""
+
+    agency: str
+    implementation_code: str | None
+    value: str
+
+
+@attrs.frozen
+class Difference:
+    """An element on which the implementations of one matter disagree."""
+
+    matter: str  # the catalog code, or the matter's name where no code is assigned yet
+    name: str
+    element: str
+    severity: Severity
+    variants: tuple[Variant, ...]
+
+
+@attrs.frozen
+class ConsistencyReport:
+    """Every difference found; ``ok`` when none is an error."""
+
+    groups: int  # matters implemented by more than one guide
+    differences: tuple[Difference, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(d.severity is Severity.WARNING for d in self.differences)
+
+    @property
+    def errors(self) -> tuple[Difference, ...]:
+        return tuple(d for d in self.differences if d.severity is Severity.ERROR)
+
+
+def _limit(limit: TimeLimit) -> str:
+    return f"{limit.value} {label_zh(limit.unit)}"
+
+
+# element, how it is shown, and whether a difference is an error (else: to review)
+ELEMENTS: Final[tuple[tuple[str, Callable[[Guide], str], Severity], ...]] = (
+    ("name", lambda g: g.name + (f" / {g.sub_name}" if g.sub_name else ""), Severity.ERROR),
+    ("matter_type", lambda g: label_zh(g.matter_type), Severity.ERROR),
+    (
+        "legal_basis",
+        lambda g: "；".join(f"{b.law}{b.article or ''}" for b in g.legal_basis),
+        Severity.ERROR,
+    ),
+    ("competent_department", lambda g: g.competent_department, Severity.ERROR),
+    ("materials", lambda g: "、".join(sorted(m.name for m in g.materials)), Severity.WARNING),
+    ("conditions", lambda g: "；".join(g.conditions), Severity.WARNING),
+    ("legal_limit", lambda g: _limit(g.legal_limit), Severity.WARNING),
+    ("promised_limit", lambda g: _limit(g.promised_limit), Severity.WARNING),
+)
+
+
+def _key(guide: Guide) -> str:
+    if guide.catalog_code is not None:
+        return str(guide.catalog_code)
+    return "|".join(matter_identity(guide.origin, guide.matter_type, guide.name, guide.sub_name))
+
+
+def check_consistency(guides: Iterable[Guide]) -> ConsistencyReport:
+    """Compare the implementations of each matter element by element."""
+    groups: dict[str, list[Guide]] = {}
+    for guide in guides:
+        groups.setdefault(_key(guide), []).append(guide)
+    differences = []
+    shared = {key: group for key, group in sorted(groups.items()) if len(group) > 1}
+    for key, group in shared.items():
+        matter = key if group[0].catalog_code is not None else group[0].name
+        for element, show, severity in ELEMENTS:
+            variants = tuple(
+                Variant(
+                    g.agency.name,
+                    str(g.implementation_code) if g.implementation_code else None,
+                    show(g),
+                )
+                for g in group
+            )
+            if len({v.value for v in variants}) > 1:
+                differences.append(Difference(matter, group[0].name, element, severity, variants))
+    return ConsistencyReport(len(shared), tuple(differences))
