@@ -66,7 +66,9 @@ def _problems(text: str | bytes) -> list[tuple[str, str]]:
         ('{"a":' * 50_000 + "1" + "}" * 50_000, "json.syntax"),
         ("1" * 5000, "json.syntax"),
         (b"\xff\xfe{}", "json.syntax"),
-        ("NaN", "schema.type"),
+        ("NaN", "json.syntax"),
+        ('{"name": "\\ud800"}', "json.syntax"),  # a lone surrogate
+        ("9" * 30, "schema.type"),
     ],
 )
 def test_junk_gives_invalid_guide(junk: str | bytes, rule: str) -> None:

@@ -34,8 +34,12 @@ def _structure_date(text: Any, _: type) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-# The code-list enums are StrEnums, which cattrs would pass through as str subclasses.
+# The code-list enums are StrEnums, which cattrs would pass through as str subclasses; and
+# a look-up by value is several times quicker than calling the enum.
 converter.register_unstructure_hook(enum.StrEnum, lambda member: member.value)
+converter.register_structure_hook(
+    enum.StrEnum, lambda value, enum_type: enum_type._value2member_map_[value]
+)
 converter.register_unstructure_hook(dt.date, dt.date.isoformat)
 converter.register_structure_hook(dt.date, _structure_date)
 

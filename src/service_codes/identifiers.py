@@ -15,6 +15,7 @@ failed; ``is_valid_*`` returns a bool and never raises, whatever it is given.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Final
 
 import attrs
@@ -105,6 +106,16 @@ def validate_uscc(text: object) -> str:
     :class:`InvalidFormat` or :class:`InvalidChecksum` naming the failed check;
     a region code unknown to GB/T 2260 is not an error here (see :func:`region`).
     """
+    if isinstance(text, str):
+        return _validate_uscc_text(text)
+    raise InvalidFormat(
+        f"a USCC must be text, not {type(text).__name__}", "统一社会信用代码必须是文本"
+    )
+
+
+# A catalogue names the same few thousand agencies over and over.
+@lru_cache(maxsize=65536)
+def _validate_uscc_text(text: str) -> str:
     code = _compact(text, "USCC")
     if len(code) != 18:
         raise InvalidLength(
@@ -188,6 +199,7 @@ def validate_region_code(text: object) -> str:
     return text
 
 
+@lru_cache(maxsize=8192)
 def region(code: str) -> Region | None:
     """The GB/T 2260 region a six-digit code names, or None when the table lacks it.
 

