@@ -43,15 +43,59 @@ from service_codes.identifiers import organization_check_character, uscc_check_c
 MATTERS = 3000
 COUNTIES = 100
 AGENCIES_PER_COUNTY = 40
-SUBJECTS = "食品经营 药品零售 建筑施工 道路运输 排水 广告设置 医疗机构 娱乐场所 危险化学品 出版物 民办学校 养老机构 林木采伐 取水 再生资源".split()
-ACTIONS = "许可 备案 登记 核准 审批 认定 检查 确认 给付 奖励".split()
+SUBJECTS = [
+    "食品经营",
+    "药品零售",
+    "建筑施工",
+    "道路运输",
+    "排水",
+    "广告设置",
+    "医疗机构",
+    "娱乐场所",
+    "危险化学品",
+    "出版物",
+    "民办学校",
+    "养老机构",
+    "林木采伐",
+    "取水",
+    "再生资源",
+]
+ACTIONS = ["许可", "备案", "登记", "核准", "审批", "认定", "检查", "确认", "给付", "奖励"]
 VARIANTS = ("新办", "变更", "延续", "注销")
-DEPARTMENTS = "行政审批服务局 市场监督管理局 卫生健康局 住房和城乡建设局 交通运输局 教育局 民政局 人力资源和社会保障局 城市管理和综合执法局 自然资源局".split()
-MATERIAL_NAMES = (
-    "申请书 营业执照 法定代表人身份证明 授权委托书 场所使用证明 平面布局图 设备清单 "
-    "管理制度 从业人员健康证明 专业技术人员资格证书 安全评价报告 环境影响评价文件 "
-    "消防安全检查意见 验收报告 承诺书 章程 验资证明 产权证明 租赁合同 检测报告"
-).split()
+DEPARTMENTS = [
+    "行政审批服务局",
+    "市场监督管理局",
+    "卫生健康局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "教育局",
+    "民政局",
+    "人力资源和社会保障局",
+    "城市管理和综合执法局",
+    "自然资源局",
+]
+MATERIAL_NAMES = [
+    "申请书",
+    "营业执照",
+    "法定代表人身份证明",
+    "授权委托书",
+    "场所使用证明",
+    "平面布局图",
+    "设备清单",
+    "管理制度",
+    "从业人员健康证明",
+    "专业技术人员资格证书",
+    "安全评价报告",
+    "环境影响评价文件",
+    "消防安全检查意见",
+    "验收报告",
+    "承诺书",
+    "章程",
+    "验资证明",
+    "产权证明",
+    "租赁合同",
+    "检测报告",
+]
 COUNTY_REGIONS = [f"{61 + i % 5:02d}{1 + i % 9:02d}{1 + i % 30:02d}" for i in range(COUNTIES)]
 
 
@@ -67,10 +111,13 @@ def matter_name(index: int) -> tuple[str, str | None]:
     return name, (VARIANTS[index % 4] if index % 7 == 0 else None)
 
 
-def guide(index: int, rnd: random.Random) -> Guide:
+def guide(index: int, rnd: random.Random, materials: tuple[int, int] = (5, 15)) -> Guide:
     """The guide of the matter ``index % MATTERS`` in one county's agency."""
     matter = index % MATTERS
-    county, agency = (index // MATTERS) % COUNTIES, (index // (MATTERS * COUNTIES)) % AGENCIES_PER_COUNTY
+    county, agency = (
+        (index // MATTERS) % COUNTIES,
+        (index // (MATTERS * COUNTIES)) % AGENCIES_PER_COUNTY,
+    )
     name, sub_name = matter_name(matter)
     department = DEPARTMENTS[matter % len(DEPARTMENTS)]
     days = rnd.choice((5, 10, 15, 20, 30))
@@ -84,14 +131,28 @@ def guide(index: int, rnd: random.Random) -> Guide:
         agency=Agency(name=f"第{county + 1}县{department}{agency}", uscc=uscc(county, agency)),
         competent_department=department,
         legal_basis=(
-            LegalBasis(law=f"《{SUBJECTS[matter % len(SUBJECTS)]}管理条例》", article=f"第{matter % 60 + 1}条"),
+            LegalBasis(
+                law=f"《{SUBJECTS[matter % len(SUBJECTS)]}管理条例》",
+                article=f"第{matter % 60 + 1}条",
+            ),
         ),
-        conditions=tuple(f"申请人应当具备条件{i + 1}：符合{name}的有关规定。" for i in range(rnd.randint(2, 4))),
+        conditions=tuple(
+            f"申请人应当具备条件{i + 1}：符合{name}的有关规定。" for i in range(rnd.randint(2, 4))
+        ),
         steps=tuple(
             Step(
                 order=i + 1,
                 name=("申请", "受理", "审查", "决定", "送达", "公示", "归档", "回访")[i],
-                actor=("申请人", "综合窗口", "业务科室", "分管领导", "出件窗口", "办公室", "档案室", "督查室")[i],
+                actor=(
+                    "申请人",
+                    "综合窗口",
+                    "业务科室",
+                    "分管领导",
+                    "出件窗口",
+                    "办公室",
+                    "档案室",
+                    "督查室",
+                )[i],
                 time_limit=TimeLimit(value=1, unit=TimeUnit.WORKING_DAY) if i else None,
             )
             for i in range(rnd.randint(3, 8))
@@ -124,19 +185,30 @@ def guide(index: int, rnd: random.Random) -> Guide:
                 copies=rnd.randint(0, 2),
                 paper_size="A4",
             )
-            for i in range(rnd.randint(5, 15))
+            for i in range(rnd.randint(*materials))
         ),
-        fees=(Fee(name="工本费", standard="每证 10 元", legal_basis="有关收费文件"),) if charged else (),
-        faqs=(Faq(order=1, question=f"{name}需要多长时间？", answer=f"承诺 {days // 2} 个工作日办结。"),),
+        fees=(Fee(name="工本费", standard="每证 10 元", legal_basis="有关收费文件"),)
+        if charged
+        else (),
+        faqs=(
+            Faq(
+                order=1, question=f"{name}需要多长时间？", answer=f"承诺 {days // 2} 个工作日办结。"
+            ),
+        ),
         handling_items=(HandlingItem(name="首次申请"),) if matter % 5 == 0 else (),
     )
 
 
-def guides(count: int, seed: int = 20261125) -> Iterator[Guide]:
-    """``count`` synthetic guides; the same seed gives the same guides."""
+def guides(
+    count: int, seed: int = 20261125, materials: tuple[int, int] = (5, 15)
+) -> Iterator[Guide]:
+    """``count`` synthetic guides; the same seed gives the same guides.
+
+    ``materials`` bounds the number of materials of a guide, the main driver of its size.
+    """
     rnd = random.Random(seed)
     for index in range(count):
-        yield guide(index, rnd)
+        yield guide(index, rnd, materials)
 
 
 def main() -> None:

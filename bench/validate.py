@@ -17,12 +17,15 @@ from pathlib import Path
 import fastjsonschema
 
 sys.path.insert(0, str(Path(__file__).parent))
-import synth  # noqa: E402
+import synth
 
-from service_codes import validate  # noqa: E402
-from service_codes.convert import guide_to_data  # noqa: E402
-from service_codes.schemas import guide_schema  # noqa: E402
-from service_codes.validation import schema_problems  # noqa: E402
+from service_codes import validate
+from service_codes.convert import guide_to_data
+from service_codes.schemas import guide_schema
+from service_codes.validation import schema_problems
+
+# Issue 4 sets its targets on guides of about 2.5 KB: fewer materials than the default.
+SMALL = (3, 7)
 
 
 def rate(action: Callable[[object], object], items: list[object], rounds: int = 3) -> float:
@@ -40,9 +43,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer guides, same output")
     count = 2_000 if parser.parse_args().quick else 10_000
-    guides = list(synth.guides(count))
+    guides = list(synth.guides(count, materials=SMALL))
     documents = [guide_to_data(g) for g in guides]
-    size = sum(len(json.dumps(d, ensure_ascii=False, separators=(",", ":")).encode()) for d in documents)
+    size = sum(
+        len(json.dumps(d, ensure_ascii=False, separators=(",", ":")).encode()) for d in documents
+    )
     assert all(validate(g).ok for g in guides[:100]), "the synthetic guides must be valid"
     compiled = fastjsonschema.compile(guide_schema())
     peer = rate(compiled, documents)
@@ -54,7 +59,10 @@ def main() -> None:
         ("validate(Guide record)", validate, guides),
     ):
         guides_per_s = rate(action, items)  # type: ignore[arg-type]
-        print(f"{label:<35} {guides_per_s:>10,.0f} guides/s  ({peer / guides_per_s:.2f}x the peer's time)")
+        print(
+            f"{label:<35} {guides_per_s:>10,.0f} guides/s"
+            f"  ({peer / guides_per_s:.2f}x the peer's time)"
+        )
     print("target: validate >= 15,000 valid guides/s")
 
 

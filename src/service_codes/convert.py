@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import typing
 from typing import Any, Final, TypeVar
 
 import cattrs
@@ -22,7 +23,9 @@ from service_codes.model import Guide
 
 T = TypeVar("T")
 
-converter: Final = cattrs.Converter(omit_if_default=True, forbid_extra_keys=True)
+# Unknown keys are the schema's to refuse (additionalProperties is false everywhere), and
+# data is always checked against it before it is structured: no second check here.
+converter: Final = cattrs.Converter(omit_if_default=True)
 
 for _code_type in (CatalogCode, ImplementationCode, HandlingItemCode, MaterialCode):
     converter.register_unstructure_hook(_code_type, str)
@@ -39,6 +42,20 @@ def _structure_date(text: Any, _: type) -> dt.date:
 converter.register_unstructure_hook(enum.StrEnum, lambda member: member.value)
 converter.register_structure_hook(
     enum.StrEnum, lambda value, enum_type: enum_type._value2member_map_[value]
+)
+
+
+def _optional(optional_type: Any, converter_: cattrs.Converter) -> Any:
+    """Structure ``X | None`` with X's own hook, found once rather than on every call."""
+    inner = next(t for t in typing.get_args(optional_type) if t is not type(None))
+    if inner is str:  # text is text: nothing to build
+        return lambda value, _: value
+    structure_inner = converter_.get_structure_hook(inner)
+    return lambda value, _: None if value is None else structure_inner(value, inner)
+
+
+converter.register_structure_hook_factory(
+    lambda t: type(None) in typing.get_args(t) and len(typing.get_args(t)) == 2, _optional
 )
 converter.register_unstructure_hook(dt.date, dt.date.isoformat)
 converter.register_structure_hook(dt.date, _structure_date)

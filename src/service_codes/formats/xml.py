@@ -8,10 +8,12 @@ XSD (``schemas/guide.xsd``), then the same JSON Schema and structure checks as J
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any, Final, cast
 
+import attrs
 from lxml import etree
 
 from service_codes.convert import guide_to_data
@@ -57,38 +59,95 @@ def _tag(name: str) -> str:
     return f"{{{NAMESPACE}}}{name}"
 
 
+def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
+    ref = schema.get("$ref")
+    definition: dict[str, Any] = guide_schema()["$defs"][ref.rsplit("/", 1)[1]] if ref else schema
+    return definition
+
+
+@attrs.frozen(eq=False)
+class _Node:
+    """What the JSON Schema says of one element: its kind, fields (objects) or items (lists)."""
+
+    kind: str  # object, array, integer, boolean, string
+    fields: tuple[tuple[str, _Node], ...] = ()  # in schema order, which the XSD follows
+    items: _Node | None = None
+    item_name: str = ""
+    by_tag: dict[str, tuple[str, _Node]] = attrs.field(factory=dict)  # for reading
+
+
+def _node(schema: dict[str, Any], name: str = "") -> _Node:
+    schema = _resolve(schema)
+    kind = schema.get("type", "string")
+    if kind == "object":
+        fields = tuple((key, _node(p, key)) for key, p in schema["properties"].items())
+        return _Node(kind, fields, by_tag={_tag(key): (key, node) for key, node in fields})
+    if kind == "array":
+        return _Node(kind, items=_node(schema["items"]), item_name=ITEM_NAMES[name])
+    return _Node(kind)
+
+
+@cache
+def _guide_node() -> _Node:
+    return _node(guide_schema())
+
+
+# Text as XML writes it; \r becomes a reference, or a reader would see a line feed.
+_ESCAPES: Final = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
+_NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _text(value: object) -> str:
-    if isinstance(value, bool):
+    if value is True or value is False:
         return "true" if value else "false"
-    return str(value)
+    return str(value).translate(_ESCAPES)
 
 
-def _fill(parent: etree._Element, data: dict[str, Any], schema: dict[str, Any]) -> None:
-    """Elements for the fields of ``data``, in the order the schema (and the XSD) lists them."""
-    properties = schema["properties"]
-    for key in properties:
+def _write(out: list[str], data: dict[str, Any], node: _Node, pad: str) -> None:
+    """Elements for the fields of ``data``, indented by ``pad``, as lxml pretty-prints them."""
+    for key, child in node.fields:
         if key not in data:
             continue
-        value, child = data[key], etree.SubElement(parent, _tag(key))
-        if isinstance(value, dict):
-            _fill(child, value, _resolve(properties[key]))
-        elif isinstance(value, list):
-            items = _resolve(properties[key]["items"])
-            for item in value:
-                element = etree.SubElement(child, _tag(ITEM_NAMES[key]))
-                if isinstance(item, dict):
-                    _fill(element, item, items)
-                else:
-                    element.text = _text(item)
+        value = data[key]
+        if child.kind == "object":
+            out.append(f"{pad}<{key}>\n")
+            _write(out, value, child, pad + "  ")
+            out.append(f"{pad}</{key}>\n")
+        elif child.kind != "array":
+            out.append(f"{pad}<{key}>{_text(value)}</{key}>\n")
+        elif not value:
+            out.append(f"{pad}<{key}/>\n")
         else:
-            child.text = _text(value)
+            out.append(f"{pad}<{key}>\n")
+            item, items = child.item_name, child.items
+            assert items is not None
+            for entry in value:
+                if items.kind == "object":
+                    out.append(f"{pad}  <{item}>\n")
+                    _write(out, entry, items, pad + "    ")
+                    out.append(f"{pad}  </{item}>\n")
+                else:
+                    out.append(f"{pad}  <{item}>{_text(entry)}</{item}>\n")
+            out.append(f"{pad}</{key}>\n")
 
 
 def to_xml(guide: Guide) -> bytes:
-    """The XML of a guide as UTF-8 bytes; equal guides give identical bytes."""
-    root = etree.Element(_tag("guide"), nsmap={None: NAMESPACE})  # type: ignore[dict-item]
-    _fill(root, guide_to_data(guide), guide_schema())
-    return etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)
+    """The XML of a guide as UTF-8 bytes; equal guides give identical bytes.
+
+    Raises :class:`InvalidGuide` for text XML cannot carry (control characters).
+    """
+    out = [f"<?xml version='1.0' encoding='UTF-8'?>\n<guide xmlns=\"{NAMESPACE}\">\n"]
+    _write(out, guide_to_data(guide), _guide_node(), "  ")
+    out.append("</guide>\n")
+    text = "".join(out)
+    bad = _NOT_XML.search(text)
+    if bad:
+        raise _junk(
+            "xml.unencodable",
+            f"the guide holds {bad.group()!r}, which XML cannot carry",
+            f"办事指南含有 XML 无法表示的字符 {bad.group()!r}",
+        )
+    return text.encode()
 
 
 def _junk(rule: str, en: str, zh: str) -> InvalidGuide:
@@ -129,28 +188,21 @@ def _xsd_problems(root: etree._Element) -> Iterator[Problem]:
         )
 
 
-def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
-    ref = schema.get("$ref")
-    definition: dict[str, Any] = guide_schema()["$defs"][ref.rsplit("/", 1)[1]] if ref else schema
-    return definition
-
-
-def _value(element: etree._Element, schema: dict[str, Any]) -> Any:
-    """The JSON value an element holds, typed as the JSON Schema says."""
-    schema = _resolve(schema)
-    kind = schema.get("type")
-    children = [c for c in element if isinstance(c.tag, str)]
-    if kind == "object":
-        return {
-            (name := etree.QName(c).localname): _value(c, schema["properties"].get(name, {}))
-            for c in children
-        }
-    if kind == "array":
-        return [_value(c, schema["items"]) for c in children]
+def _read(element: etree._Element, node: _Node) -> Any:
+    """The JSON value an element holds, typed as the schema says (the XSD checked it)."""
+    if node.kind == "object":
+        out = {}
+        for child in element:
+            key, child_node = node.by_tag[child.tag]
+            out[key] = _read(child, child_node)
+        return out
+    if node.kind == "array":
+        assert node.items is not None
+        return [_read(child, node.items) for child in element]
     text = element.text or ""
-    if kind == "integer":
+    if node.kind == "integer":
         return int(text)
-    if kind == "boolean":
+    if node.kind == "boolean":
         return text.strip() in ("true", "1")
     return text
 
@@ -194,4 +246,4 @@ def from_xml(data: bytes | str) -> Guide:
         )
     if not _xsd().validate(root):
         raise InvalidGuide(list(_xsd_problems(root)))
-    return guide_from_data(_value(root, guide_schema()))
+    return guide_from_data(_read(root, _guide_node()))
