@@ -54,3 +54,21 @@ def test_docs_code_examples() -> None:
     for page in (ROOT / "docs").glob("*.md"):
         failures, _ = doctest.testfile(str(page), module_relative=False)
         assert failures == 0, page
+
+
+def test_every_rule_is_documented() -> None:
+    import inspect
+
+    from service_codes import rules
+
+    ids = set(re.findall(r'"((?:[a-z]+\.)[a-z-]+)"', inspect.getsource(rules)))
+    text = (ROOT / "docs" / "validation.md").read_text("utf-8")
+    assert ids and not [i for i in ids if f"`{i}`" not in text]
+
+
+def test_every_exchange_field_is_documented() -> None:
+    from service_codes.formats.exchange import SUB_RECORDS, TASK_FIELDS
+
+    text = (ROOT / "docs" / "formats.md").read_text("utf-8")
+    fields = [f.name for f in TASK_FIELDS] + [f.name for fs in SUB_RECORDS.values() for f in fs]
+    assert not [name for name in fields if name not in text]
