@@ -1,0 +1,34 @@
+"""``service-codes explain``: what a code says, part by part, or what is wrong with it."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from service_codes.cli.common import Say, fail
+from service_codes.errors import InvalidCode
+from service_codes.explain import explain_code
+
+
+@click.command()
+@click.argument("code")
+@click.pass_obj
+def explain(say: Say, code: str) -> None:
+    """Break CODE (catalog, implementation, handling-item or material code) into its parts.
+
+    An invalid code is named with the part that is wrong (exit 1).
+
+    Example: service-codes --lang zh explain 11450721MB155808114000104002000
+    """
+    try:
+        parts = explain_code(code.strip())
+    except InvalidCode as error:
+        fail(say, error, 1)
+    width = max(len(p.text) for p in parts)
+    for part in parts:
+        say(
+            f"{part.text:<{width}}  {part.name}: {part.meaning}",
+            f"{part.text:<{width}}  {part.name_zh}：{part.meaning_zh}",
+        )
+    sys.exit(0)
