@@ -11,6 +11,7 @@ import click
 from service_codes.cli.build import build, export
 from service_codes.cli.check import check
 from service_codes.cli.common import Lang, Say, default_lang
+from service_codes.cli.diff import diff
 from service_codes.cli.explain import explain
 from service_codes.cli.registry import registry
 from service_codes.cli.validate import validate
@@ -37,3 +38,4 @@ main.add_command(registry)
 main.add_command(validate)
 main.add_command(check)
 main.add_command(explain)
+main.add_command(diff)

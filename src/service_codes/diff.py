@@ -1,0 +1,114 @@
+"""What changed between two versions of a guide, element by element.
+
+Materials and fees are matched by name (after normalization), steps and FAQs by their
+number, plain lists by their items; everything else is compared as a value. A
+change keeps the guide's codes (it always should) and should bump its version.
+
+>>> from pathlib import Path
+>>> import attrs
+>>> from service_codes import from_json
+>>> old = from_json(Path("registry/guides/marriage-registration.json").read_bytes())
+>>> new = attrs.evolve(old, version=old.version + 1, hours="工作日 9:00-17:00")
+>>> [(c.element, c.kind) for c in diff_guides(old, new).changes]
+[('version', 'changed'), ('hours', 'changed')]
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import attrs
+
+from service_codes.convert import unstructure
+from service_codes.model import Guide
+from service_codes.text import normalize_name
+
+
+@attrs.frozen
+class Change:
+    """One element added, removed or changed; ``item`` names the list item, if any."""
+
+    element: str
+    kind: str  # added, removed, changed
+    item: str | None = None
+    before: Any = None
+    after: Any = None
+
+
+@attrs.frozen
+class GuideDiff:
+    """Every change between two versions, and whether the codes and version behaved."""
+
+    changes: tuple[Change, ...]
+    code_kept: bool
+    version_bumped: bool
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes)
+
+
+# Lists whose items are matched by a key rather than by position.
+_KEYS: Final = {
+    "materials": "name",
+    "fees": "name",
+    "steps": "order",
+    "faqs": "order",
+    "handling_items": "name",
+    "legal_basis": "law",
+    "special_procedures": "name",
+}
+
+
+def _key(item: dict[str, Any], field: str) -> str:
+    value = item.get(field)
+    return normalize_name(value) if isinstance(value, str) else str(value)
+
+
+def _list_changes(element: str, before: list[Any], after: list[Any]) -> list[Change]:
+    field = _KEYS.get(element)
+    if field is None:  # plain values: what was added and what removed
+        return [Change(element, "removed", str(v), before=v) for v in before if v not in after] + [
+            Change(element, "added", str(v), after=v) for v in after if v not in before
+        ]
+    old = {_key(item, field): item for item in before}
+    new = {_key(item, field): item for item in after}
+    changes = [
+        Change(element, "removed", str(old[k][field]), before=old[k]) for k in old if k not in new
+    ]
+    changes += [
+        Change(element, "added", str(new[k][field]), after=new[k]) for k in new if k not in old
+    ]
+    changes += [
+        Change(element, "changed", str(new[k][field]), before=old[k], after=new[k])
+        for k in new
+        if k in old and old[k] != new[k]
+    ]
+    return changes
+
+
+def diff_guides(old: Guide, new: Guide) -> GuideDiff:
+    """The changes from ``old`` to ``new``, element by element, in the model's order."""
+    changes: list[Change] = []
+    for field in attrs.fields(Guide):
+        element = field.name
+        # Field by field, defaults included: a version going from 1 to 2 is a change.
+        a, b = unstructure(getattr(old, element)), unstructure(getattr(new, element))
+        if a == b:
+            continue
+        if isinstance(a, list) or isinstance(b, list):
+            changes += _list_changes(element, a or [], b or [])
+        elif a is None:
+            changes.append(Change(element, "added", after=b))
+        elif b is None:
+            changes.append(Change(element, "removed", before=a))
+        else:
+            changes.append(Change(element, "changed", before=a, after=b))
+    code_kept = all(
+        x is None or y is None or x == y
+        for x, y in (
+            (old.catalog_code, new.catalog_code),
+            (old.implementation_code, new.implementation_code),
+        )
+    )
+    return GuideDiff(tuple(changes), code_kept, new.version > old.version)

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import attrs
+from click.testing import CliRunner
+from conftest import ROOT
+from hypothesis import given
+from strategies import guides
+
+from service_codes import CatalogCode, Fee, Guide, from_json, to_json, to_xml
+from service_codes.cli import main
+from service_codes.diff import diff_guides
+
+TEMPLATE = from_json((ROOT / "registry" / "guides" / "food-business-licence-new.json").read_bytes())
+
+
+@given(guides())
+def test_a_guide_has_no_changes_from_itself(guide: Guide) -> None:
+    result = diff_guides(guide, attrs.evolve(guide))
+    assert result.changes == () and result.code_kept and not result.changed
+
+
+def test_element_by_element() -> None:
+    materials = (attrs.evolve(TEMPLATE.materials[0], copies=2), *TEMPLATE.materials[1:-1])
+    new = attrs.evolve(
+        TEMPLATE,
+        version=TEMPLATE.version + 1,
+        materials=materials,
+        conditions=(*TEMPLATE.conditions, "新增条件"),
+        fees=(Fee(name="工本费", standard="10 元"),),
+        charged=True,
+        promised_limit=attrs.evolve(TEMPLATE.promised_limit, value=3),
+    )
+    result = diff_guides(TEMPLATE, new)
+    found = {(c.element, c.kind, c.item) for c in result.changes}
+    assert found == {
+        ("version", "changed", None),
+        ("conditions", "added", "新增条件"),
+        ("promised_limit", "changed", None),
+        ("charged", "changed", None),
+        ("materials", "removed", TEMPLATE.materials[-1].name),
+        ("materials", "changed", TEMPLATE.materials[0].name),
+        ("fees", "added", "工本费"),
+    }
+    assert result.version_bumped and result.code_kept
+
+
+def test_a_changed_code_and_an_unbumped_version_are_flagged() -> None:
+    old = attrs.evolve(TEMPLATE, catalog_code=CatalogCode.parse("000104002000"))
+    new = attrs.evolve(old, catalog_code=CatalogCode.parse("000104003000"), hours="全天")
+    result = diff_guides(old, new)
+    assert not result.code_kept and not result.version_bumped
+
+
+def test_diff_command_on_files_and_catalogues(tmp_path: Path) -> None:
+    old_dir, new_dir = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(ROOT / "registry" / "guides", old_dir / "guides")
+    shutil.copytree(ROOT / "registry" / "guides", new_dir / "guides")
+    changed = attrs.evolve(TEMPLATE, hours="全天")
+    (new_dir / "guides" / "food-business-licence-new.json").write_text(to_json(changed), "utf-8")
+    (new_dir / "guides" / "marriage-registration.json").unlink()
+    runner = CliRunner()
+    result = runner.invoke(main, ["--lang", "en", "diff", str(old_dir), str(new_dir)])
+    assert result.exit_code == 0
+    assert "- marriage-registration.json: removed" in result.stdout
+    assert "  ! the version was not bumped" in result.stdout
+    assert "0 added, 1 removed, 1 changed" in result.stdout
+    result = runner.invoke(main, ["diff", "--json", str(old_dir), str(new_dir)])
+    document = json.loads(result.stdout)
+    assert document["removed"] == ["marriage-registration.json"]
+    assert document["changed"]["food-business-licence-new.json"]["version_bumped"] is False
+    # A JSON file against its XML twin: no change.
+    xml = tmp_path / "same.xml"
+    xml.write_bytes(to_xml(TEMPLATE))
+    old_file = old_dir / "guides" / "food-business-licence-new.json"
+    result = runner.invoke(main, ["--lang", "en", "diff", str(old_file), str(xml)])
+    assert result.exit_code == 0 and "same.xml: 0 changes" in result.stdout
+    assert runner.invoke(main, ["diff", str(old_file), str(old_dir)]).exit_code == 2
