@@ -253,3 +253,27 @@ def test_validate_json_output_and_junk(tmp_path: Path) -> None:
     assert code == 1 and report[0]["ok"] is False
     assert report[0]["problems"][0]["rule"] == "json.syntax"
     assert run("validate", str(tmp_path / "missing.json"))[0] == 2
+
+
+def test_export_refuses_to_write_over_the_catalogue(catalogue: Path, tmp_path: Path) -> None:
+    before = sorted(p.name for p in (catalogue / "guides").iterdir())
+    assert run("export", str(catalogue), "--format", "xml", "--out", str(catalogue))[0] == 2
+    assert sorted(p.name for p in (catalogue / "guides").iterdir()) == before
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    code, _, stderr = run("export", str(catalogue), "--out", str(blocker / "sub"))
+    assert code == 2 and "cannot write" in stderr and "Traceback" not in stderr
+
+
+def test_check_reports_a_damaged_ledger(ledger: Path) -> None:
+    with open(ledger / "codes.jsonl", "ab") as file:
+        file.write(b'{"torn')
+    code, _, stderr = run("--lang", "en", "check", str(ledger))
+    assert code == 2 and "registry repair" in stderr and "Traceback" not in stderr
+
+
+def test_lang_may_follow_the_subcommand(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.json"
+    junk.write_text("{")
+    code, stdout, _ = run("validate", "--lang", "zh", str(junk))
+    assert code == 1 and "不是有效的 JSON" in stdout

@@ -79,3 +79,14 @@ def test_check_command(tmp_path: Path) -> None:
     assert "conditions differs (review)" in result.stdout
     assert "1 matters with several implementations, 1 errors, 1 to review" in result.stdout
     assert not (catalogue / "codes.jsonl").exists()  # checking writes nothing
+
+
+def test_a_coded_and_an_uncoded_implementation_of_one_matter_are_compared() -> None:
+    from service_codes import CatalogCode
+
+    coded = attrs.evolve(TEMPLATE, catalog_code=CatalogCode.parse("000100001001"))
+    other = attrs.evolve(TEMPLATE, agency=OTHER, competent_department="雁塔区商务局")
+    report = check_consistency([coded, other])
+    assert report.groups == 1
+    assert [d.element for d in report.errors] == ["competent_department"]
+    assert report.errors[0].matter == "000100001001"

@@ -115,3 +115,19 @@ def test_bad_records_are_reported_with_paths(change, path: str, rule: str) -> No
 def test_junk_records(junk: object) -> None:
     with pytest.raises(InvalidGuide):
         from_exchange(junk)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "path"),
+    [
+        ("task_version", "0" * 5000 + "1", "/version"),
+        ("limit_scene_num", "9" * 4401, "/visits"),
+        ("plan_effective_date", "2024-01-01", "/task/plan_effective_date"),
+    ],
+)
+def test_values_out_of_shape_are_problems(field: str, value: str, path: str) -> None:
+    record = to_exchange(BUNDLED[0])
+    record["task"][field] = value
+    with pytest.raises(InvalidGuide) as caught:
+        from_exchange(record)
+    assert path in {p.path for p in caught.value.problems}

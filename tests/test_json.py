@@ -124,3 +124,12 @@ def test_reading_never_runs_content_rules(data: dict) -> None:  # type: ignore[t
     guide = from_json(json.dumps(data))
     assert not validate(guide).ok
     assert guide_to_data(guide)["promised_limit"]["value"] == 99
+
+
+def test_read_guide_tells_json_from_xml_in_bytes_and_text(data: dict) -> None:  # type: ignore[type-arg]
+    from service_codes import to_xml
+    from service_codes.formats import read_guide
+
+    guide = from_json(json.dumps(data))
+    assert read_guide(to_json(guide)) == read_guide(to_xml(guide)) == guide
+    assert read_guide(to_xml(guide).decode()) == read_guide(" \n" + to_json(guide)) == guide

@@ -83,6 +83,16 @@ def material_code(index: int, code: MaterialCode) -> Callable[[Guide], Guide]:
     return change
 
 
+def uncoded(g: Guide) -> Guide:
+    return attrs.evolve(
+        g,
+        catalog_code=None,
+        implementation_code=None,
+        handling_items=(),
+        materials=tuple(attrs.evolve(m, code=None) for m in g.materials),
+    )
+
+
 def keep(g: Guide) -> Guide:
     return g
 
@@ -103,22 +113,23 @@ CASES: list[tuple[str, str, Callable[[Guide], Guide], Callable[[Guide], Guide], 
      lambda g: attrs.evolve(g, case_type=IMMEDIATE, promised_limit=days(1)),
      lambda g: attrs.evolve(g, case_type=IMMEDIATE, promised_limit=days(0)), Severity.ERROR),
     ("code.catalog-type", "/catalog_code",
-     lambda g: attrs.evolve(g, matter_type=MatterType.PENALTY, catalog_code=CATALOG,
-                            implementation_code=None),
-     lambda g: attrs.evolve(g, matter_type=MatterType.LICENSING, catalog_code=CATALOG,
-                            implementation_code=None), Severity.ERROR),
+     lambda g: attrs.evolve(g, matter_type=MatterType.PENALTY),
+     lambda g: attrs.evolve(g, matter_type=MatterType.LICENSING), Severity.ERROR),
     ("code.catalog-origin", "/catalog_code",
      lambda g: attrs.evolve(g, origin="61"), keep, Severity.ERROR),
     ("origin.unknown", "/origin",
-     lambda g: attrs.evolve(g, origin="99", catalog_code=None, implementation_code=None),
-     lambda g: attrs.evolve(g, origin="61", catalog_code=None, implementation_code=None),
-     Severity.ERROR),
+     lambda g: uncoded(attrs.evolve(g, origin="99")),
+     lambda g: uncoded(attrs.evolve(g, origin="61")), Severity.ERROR),
     ("code.implementation-uscc", "/implementation_code",
      lambda g: attrs.evolve(g, implementation_code=OTHER_IMPLEMENTATION), keep, Severity.ERROR),
     ("code.implementation-level", "/implementation_code",
      lambda g: attrs.evolve(g, level=Level.CITY), keep, Severity.ERROR),
     ("code.implementation-catalog", "/implementation_code",
      lambda g: attrs.evolve(g, catalog_code=OTHER_CATALOG), keep, Severity.ERROR),
+    ("code.implementation-missing", "/implementation_code",
+     lambda g: attrs.evolve(g, implementation_code=None),
+     lambda g: uncoded(g),
+     Severity.ERROR),
     ("code.handling-item-parent", "/handling_items/0/code",
      lambda g: attrs.evolve(g, handling_items=(
          HandlingItem(name="新办", code=HandlingItemCode(OTHER_IMPLEMENTATION, 1)),)),
@@ -149,8 +160,8 @@ CASES: list[tuple[str, str, Callable[[Guide], Guide], Callable[[Guide], Guide], 
      with_uscc("1161011303816164" + "2" + uscc_check_character("11610113038161642")),
      keep, Severity.ERROR),
     ("uscc.region-unknown", "/agency/uscc",
-     lambda g: with_uscc(uscc_in("619999"))(attrs.evolve(g, implementation_code=None)),
-     lambda g: with_uscc(uscc_in("610113"))(attrs.evolve(g, implementation_code=None)),
+     lambda g: with_uscc(uscc_in("619999"))(uncoded(g)),
+     lambda g: with_uscc(uscc_in("610113"))(uncoded(g)),
      Severity.WARNING),
     ("material.duplicate-name", "/materials/1/name",
      lambda g: material_name(g, 1, " 食品经营许可申请书"),

@@ -140,3 +140,62 @@ def test_problems_past_the_xsd_are_reported_as_for_json() -> None:
     assert [(p.path, p.rule) for p in caught.value.problems] == [
         ("/effective_date", "value.invalid")
     ]
+
+
+def _guide_xml() -> bytes:
+    return to_xml(from_json(BUNDLED[0].read_bytes()))
+
+
+def test_prefixed_and_foreign_elements_are_reported_not_raised() -> None:
+    prefixed = f'<s:guide xmlns:s="{NAMESPACE}"><s:name>x</s:name><s:level>x</s:level></s:guide>'
+    assert ("/matter_type", "xsd.invalid") in _invalid(prefixed.encode())
+    foreign = _guide_xml().replace(b"<place>", b'<x:bogus xmlns:x="urn:x"/><place>', 1)
+    assert ("/place", "xsd.invalid") in _invalid(foreign)
+
+
+def test_a_declared_encoding_cannot_smuggle_a_dtd_or_change_the_text() -> None:
+    utf16 = (
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE g [<!ENTITY e "x">]>'
+        f'<guide xmlns="{NAMESPACE}"><name>&e;</name></guide>'
+    ).encode("utf-16-le")
+    assert _invalid(utf16)
+    latin = _guide_xml().replace(b"encoding='UTF-8'", b"encoding='ISO-8859-1'")
+    assert from_xml(latin) == from_json(BUNDLED[0].read_bytes())  # read as UTF-8, always
+
+
+def test_text_that_utf8_cannot_encode_is_refused() -> None:
+    assert _invalid("<guide>\ud800</guide>") == [("", "xml.encoding")]  # type: ignore[arg-type]
+
+
+def test_integers_padded_with_zeros_read_as_their_value() -> None:
+    xml = _guide_xml().replace(b"<visits>0</visits>", b"<visits>" + b"0" * 5000 + b"</visits>")
+    assert from_xml(xml).visits == 0
+
+
+def test_many_elements_are_refused_before_the_xsd() -> None:
+    head = f'<?xml version="1.0"?><guide xmlns="{NAMESPACE}"><conditions>'.encode()
+    many = head + b"<condition/>" * 32_000 + b"</conditions></guide>"
+    assert _invalid(many) == [("", "xml.too-large")]
+
+
+def test_a_missing_element_is_reported_at_its_own_path() -> None:
+    xml = _guide_xml()
+    start, end = xml.index(b"<place>"), xml.index(b"</place>") + len(b"</place>")
+    assert ("/place", "xsd.invalid") in _invalid(xml[:start] + xml[end:])
+
+
+def test_threads_reading_at_once_get_their_own_problems() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    good, bad = _guide_xml(), _guide_xml().replace(b"<visits>0</visits>", b"<visits>x</visits>")
+
+    def read(data: bytes) -> tuple[str, ...]:
+        try:
+            from_xml(data)
+            return ()
+        except InvalidGuide as error:
+            return tuple(p.path for p in error.problems)
+
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(read, [good, bad] * 150))
+    assert results == [(), ("/visits",)] * 150

@@ -82,21 +82,23 @@ ELEMENTS: Final[tuple[tuple[str, Callable[[Guide], str], Severity], ...]] = (
 )
 
 
-def _key(guide: Guide) -> str:
-    if guide.catalog_code is not None:
-        return str(guide.catalog_code)
+def _identity(guide: Guide) -> str:
     return "|".join(matter_identity(guide.origin, guide.matter_type, guide.name, guide.sub_name))
 
 
 def check_consistency(guides: Iterable[Guide]) -> ConsistencyReport:
     """Compare the implementations of each matter element by element."""
+    guides = list(guides)
+    # A guide without a code joins the coded guides of the same matter, if there are any.
+    code_of = {_identity(g): str(g.catalog_code) for g in guides if g.catalog_code is not None}
     groups: dict[str, list[Guide]] = {}
     for guide in guides:
-        groups.setdefault(_key(guide), []).append(guide)
+        key = str(guide.catalog_code) if guide.catalog_code else code_of.get(_identity(guide))
+        groups.setdefault(key or _identity(guide), []).append(guide)
     differences = []
     shared = {key: group for key, group in sorted(groups.items()) if len(group) > 1}
     for key, group in shared.items():
-        matter = key if group[0].catalog_code is not None else group[0].name
+        matter = key if "|" not in key else group[0].name
         for element, show, severity in ELEMENTS:
             variants = tuple(
                 Variant(

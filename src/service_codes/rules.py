@@ -117,6 +117,13 @@ def codes_agree(guide: Guide) -> Iterator[Problem]:
             f"基本编码的来源 {catalog.origin} 与办事指南的来源 {guide.origin} 不一致",
         )
     if implementation is None:
+        if any(i.code for i in guide.handling_items) or any(m.code for m in guide.materials):
+            yield _problem(
+                "/implementation_code",
+                "code.implementation-missing",
+                "handling-item or material codes need the implementation code they extend",
+                "有业务办理项编码或材料编码时须有其所属的实施编码",
+            )
         return
     for rule, ok, en, zh in (
         (

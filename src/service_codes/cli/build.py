@@ -11,7 +11,7 @@ from typing import Any, Literal
 import attrs
 import click
 
-from service_codes.cli.common import IOFailure, Say, fail
+from service_codes.cli.common import IOFailure, Say, fail, lang_option
 from service_codes.codelists import Scheme
 from service_codes.errors import InvalidGuide, RegistryCorrupt, ServiceCodesError
 from service_codes.formats.exchange import to_exchange
@@ -136,6 +136,10 @@ def _render(guide: Guide, format_: Format, scheme: Scheme) -> tuple[str, bytes]:
 def _publish(
     say: Say, catalogue: Path, out: Path, format_: Format, scheme: Scheme = "platform"
 ) -> None:
+    if (out / "guides").resolve() == (catalogue / "guides").resolve():
+        raise click.UsageError(
+            "--out must not be the catalogue itself: it would overwrite the guides"
+        )
     sources, guides = read_valid(say, catalogue)
     guides = _assign(say, catalogue, guides)
     rendered, refused = [], False
@@ -156,13 +160,28 @@ def _publish(
             err=True,
         )
         sys.exit(1)
+    try:
+        index = _write_all(out, sources, guides, rendered)
+    except OSError as error:
+        raise IOFailure(f"cannot write to {out}: {error.strerror or error}") from None
+    say(
+        f"write: {len(index)} guides ({format_}) and index.json to {out}",
+        f"写出：{len(index)} 份办事指南（{format_}）及 index.json 至 {out}",
+    )
+
+
+def _write_all(
+    out: Path, sources: list[Path], guides: list[Guide], rendered: list[tuple[str, bytes]]
+) -> list[dict[str, object]]:
+    """Write every guide and the index; remove guides of an earlier build that are gone."""
     guides_out = out / "guides"
     guides_out.mkdir(parents=True, exist_ok=True)
     published = {
         source.stem + suffix for source, (suffix, _) in zip(sources, rendered, strict=True)
     }
     for stale in guides_out.iterdir():
-        if stale.is_file() and stale.name not in published:
+        # Only files this command writes: .json and .xml guides of an earlier run.
+        if stale.suffix in (".json", ".xml") and stale.is_file() and stale.name not in published:
             stale.unlink()
     index = []
     for source, guide, (suffix, data) in zip(sources, guides, rendered, strict=True):
@@ -172,10 +191,7 @@ def _publish(
     _write_bytes(
         out / "index.json", (json.dumps(index, ensure_ascii=False, indent=2) + "\n").encode()
     )
-    say(
-        f"write: {len(index)} guides ({format_}) and index.json to {out}",
-        f"写出：{len(index)} 份办事指南（{format_}）及 index.json 至 {out}",
-    )
+    return index
 
 
 CATALOGUE = click.argument(
@@ -196,6 +212,7 @@ def _out(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 
 @click.command()
+@lang_option
 @CATALOGUE
 @_out("build")
 @click.pass_obj
@@ -213,6 +230,7 @@ def build(say: Say, catalogue: Path, out: Path) -> None:
 
 
 @click.command()
+@lang_option
 @CATALOGUE
 @click.option(
     "--format",

@@ -9,13 +9,15 @@ import attrs
 import click
 
 from service_codes.cli.build import CATALOGUE, read_valid
-from service_codes.cli.common import Say
+from service_codes.cli.common import Say, fail, lang_option
 from service_codes.consistency import check_consistency
+from service_codes.errors import RegistryCorrupt, ServiceCodesError
 from service_codes.problems import Severity
 from service_codes.registry import Registry
 
 
 @click.command()
+@lang_option
 @CATALOGUE
 @click.pass_obj
 def check(say: Say, catalogue: Path) -> None:
@@ -29,13 +31,16 @@ def check(say: Say, catalogue: Path) -> None:
     """
     guides = read_valid(say, catalogue)[1]
     if (catalogue / "codes.jsonl").is_file():
-        registry = Registry.open(catalogue)
-        guides = [
-            g
-            if g.catalog_code
-            else attrs.evolve(g, catalog_code=registry.catalog_code_of(g.matter))
-            for g in guides
-        ]
+        try:
+            registry = Registry.open(catalogue)
+            guides = [
+                g
+                if g.catalog_code
+                else attrs.evolve(g, catalog_code=registry.catalog_code_of(g.matter))
+                for g in guides
+            ]
+        except ServiceCodesError as error:  # a damaged ledger, a retired matter
+            fail(say, error, 2 if isinstance(error, RegistryCorrupt) else 1)
     report = check_consistency(guides)
     for difference in report.differences:
         kind = ("error", "错误") if difference.severity is Severity.ERROR else ("review", "待核")

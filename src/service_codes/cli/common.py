@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal, NoReturn
+from typing import Any, Literal, NoReturn, cast
 
 import attrs
 import click
@@ -51,3 +52,20 @@ def fail(say: Say, error: ServiceCodesError, exit_code: int) -> NoReturn:
     """Say what went wrong, in the chosen language, and exit with ``exit_code``."""
     say(error.message, error.message_zh, err=True)
     sys.exit(exit_code)
+
+
+def lang_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--lang`` after the subcommand too (``service-codes validate --lang zh ...``)."""
+
+    def switch(ctx: click.Context, _: click.Parameter, value: str | None) -> None:
+        if value is not None:
+            ctx.obj = Say(cast(Lang, value))
+
+    return click.option(
+        "--lang",
+        type=click.Choice(["en", "zh"]),
+        expose_value=False,
+        is_eager=True,
+        callback=switch,
+        help="Language of messages (default: from the locale).",
+    )(command)

@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 import click
 
-from service_codes.cli.common import IOFailure, Say
+from service_codes.cli.common import IOFailure, Say, lang_option
 from service_codes.diff import Change, GuideDiff, diff_guides
 from service_codes.errors import InvalidGuide
 from service_codes.formats import read_guide
@@ -84,6 +84,7 @@ def _as_json(result: GuideDiff) -> dict[str, Any]:
 
 
 @click.command()
+@lang_option
 @click.argument("old", type=click.Path(exists=True, path_type=Path))
 @click.argument("new", type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON document for machines.")

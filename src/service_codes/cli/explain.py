@@ -6,12 +6,13 @@ import sys
 
 import click
 
-from service_codes.cli.common import Say, fail
+from service_codes.cli.common import Say, fail, lang_option
 from service_codes.errors import InvalidCode
 from service_codes.explain import explain_code
 
 
 @click.command()
+@lang_option
 @click.argument("code")
 @click.pass_obj
 def explain(say: Say, code: str) -> None:

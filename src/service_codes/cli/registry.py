@@ -9,12 +9,13 @@ from pathlib import Path
 
 import click
 
-from service_codes.cli.common import Say, fail
+from service_codes.cli.common import Say, fail, lang_option
 from service_codes.errors import RegistryCorrupt, ServiceCodesError
 from service_codes.registry import Registry
 
 
 @click.group()
+@lang_option
 @click.option(
     "--registry",
     "folder",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from service_codes.cli.common import IOFailure, Say
+from service_codes.cli.common import IOFailure, Say, lang_option
 from service_codes.errors import InvalidGuide
 from service_codes.formats import read_guide
 from service_codes.problems import Report
@@ -29,6 +29,7 @@ def check_file(path: Path) -> Report:
 
 
 @click.command()
+@lang_option
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON report for machines.")
 @click.pass_obj

@@ -4,7 +4,7 @@ A guide becomes one ``task`` record plus ``materials``, ``steps`` and ``fees`` s
 every value a string: numeric codes of the chosen service-object scheme, ``1``/``0``
 flags, ``YYYYMMDD`` dates, comma-joined multi-values and "" for an absent value.
 What the format cannot carry (legal basis records, special procedures, FAQs,
-handling items) is listed in ``docs/exchange.md`` and left out.
+handling items) is listed in ``docs/formats.md`` and left out.
 
 >>> from service_codes import from_json
 >>> from pathlib import Path
@@ -24,7 +24,7 @@ import attrs
 
 from service_codes import codelists
 from service_codes.codelists import Scheme
-from service_codes.errors import InvalidCode, InvalidGuide
+from service_codes.errors import InvalidCode, InvalidFormat, InvalidGuide
 from service_codes.model import Guide
 from service_codes.problems import Problem
 from service_codes.validation import guide_from_data
@@ -209,11 +209,17 @@ def _read(field: _Field, text: str, scheme: Scheme) -> Any:
     if text == "":
         return None
     if kind == "int":
-        return int(text) if text.isascii() and text.lstrip("-").isdigit() else text
+        # Longer digit strings are out of every range the schema allows: leave them to it.
+        digits = text.lstrip("-")
+        return int(text) if digits.isascii() and digits.isdigit() and len(digits) <= 9 else text
     if kind == "flag":
         return {"1": True, "0": False}.get(text, text)
     if kind == "date":
-        return f"{text[:4]}-{text[4:6]}-{text[6:]}" if len(text) == 8 else text
+        if len(text) != 8 or not (text.isascii() and text.isdigit()):
+            raise InvalidFormat(
+                f"{text!r} is not a YYYYMMDD date", f"{text!r} 不是 YYYYMMDD 格式的日期"
+            )
+        return f"{text[:4]}-{text[4:6]}-{text[6:]}"
     if kind == "code":
         assert enum_type is not None
         return codelists.from_code(enum_type, text, scheme).value

@@ -8,7 +8,9 @@ XSD (``schemas/guide.xsd``), then the same JSON Schema and structure checks as J
 
 from __future__ import annotations
 
+import itertools
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any, Final, cast
@@ -44,7 +46,12 @@ ITEM_NAMES: Final = {
 _WRAPPER_OF: Final = {item: wrapper for wrapper, item in ITEM_NAMES.items()}
 # A guide is a few kilobytes; anything this large is not one.
 MAX_BYTES: Final = 4 * 1024 * 1024
+# A guide of a few kilobytes has a few hundred elements.
+MAX_ELEMENTS: Final = 20_000
+# Past this many, more XSD problems only slow the report down.
+MAX_PROBLEMS: Final = 100
 _PARSER: Final = etree.XMLParser(
+    encoding="utf-8",  # whatever the declaration says: a UTF-16 or UTF-7 one could hide a DTD
     resolve_entities=False,
     no_network=True,
     load_dtd=False,
@@ -154,34 +161,63 @@ def _junk(rule: str, en: str, zh: str) -> InvalidGuide:
     return InvalidGuide([Problem(path="", rule=rule, message=en, message_zh=zh)])
 
 
+_XSD_LOCK: Final = threading.Lock()
+
+
 @cache
 def _xsd() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(schema_path("guide.xsd")), _PARSER))
 
 
-def _pointer(root: etree._Element, element: etree._Element) -> str:
-    """The JSON Pointer of the field an element holds."""
+def _parts(root: etree._Element, element: etree._Element) -> list[str | int]:
+    """The JSON Pointer parts of the field an element holds."""
     parts: list[str | int] = []
     current: etree._Element | None = element
     while current is not None and current is not root:
         parent = current.getparent()
         name = etree.QName(current).localname
         if parent is not None and _WRAPPER_OF.get(name) == etree.QName(parent).localname:
-            parts.append(list(parent).index(current))
+            parts.append(parent.index(current))
         else:
             parts.append(name)
         current = parent
-    return pointer(reversed(parts))
+    return parts[::-1]
 
 
-def _xsd_problems(root: etree._Element) -> Iterator[Problem]:
-    tree = root.getroottree()
-    for error in cast(Iterable[Any], _xsd().error_log):
-        found = cast(list[Any], tree.xpath(error.path)) if error.path else []
-        where = _pointer(root, found[0]) if found and isinstance(found[0], etree._Element) else ""
+_STEP: Final = re.compile(r"(?:[^:/\[]*:)?([^:/\[]+)(?:\[(\d+)\])?$")
+_EXPECTED: Final = re.compile(r"Expected is (?:one of )?\( ?(?:\{[^}]*\})?(\w+)")
+
+
+def _element_at(root: etree._Element, path: str) -> etree._Element | None:
+    """The element libxml2 names by a path such as /*/s:materials/*[2] (any prefixes)."""
+    element: etree._Element | None = None
+    for step in path.strip("/").split("/"):
+        match = _STEP.match(step)
+        if match is None:
+            return None
+        name, number = match.group(1), int(match.group(2) or 1)
+        if element is None:
+            element = root
+            continue
+        candidates = [c for c in element if name == "*" or etree.QName(c).localname == name]
+        if len(candidates) < number:
+            return None
+        element = candidates[number - 1]
+    return element
+
+
+def _xsd_problems(root: etree._Element, log: Iterable[Any]) -> Iterator[Problem]:
+    for error in itertools.islice(log, MAX_PROBLEMS):
+        element = _element_at(root, error.path or "")
         message = error.message.replace(f"{{{NAMESPACE}}}", "")
+        parts = _parts(root, element) if element is not None else []
+        expected = _EXPECTED.search(message)
+        if expected and "Missing child element" in message:
+            parts.append(expected.group(1))  # the missing field itself, as JSON reports it
+        elif expected and "not expected" in message and parts:
+            parts[-1] = expected.group(1)
         yield Problem(
-            path=where,
+            path=pointer(parts),
             rule="xsd.invalid",
             message=f"line {error.line}: {message}",
             message_zh=f"第 {error.line} 行：不符合 XML Schema：{message}",
@@ -201,7 +237,7 @@ def _read(element: etree._Element, node: _Node) -> Any:
         return [_read(child, node.items) for child in element]
     text = element.text or ""
     if node.kind == "integer":
-        return int(text)
+        return int(text.strip().lstrip("0") or "0")  # the XSD bounds it; zeros may pad it
     if node.kind == "boolean":
         return text.strip() in ("true", "1")
     return text
@@ -213,7 +249,12 @@ def from_xml(data: bytes | str) -> Guide:
     DTDs and entities are refused before parsing, so nothing named in a document is
     ever read or fetched. Problems carry the JSON Pointer of the field and the line.
     """
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+    except UnicodeEncodeError as error:
+        raise _junk(
+            "xml.encoding", f"not encodable as UTF-8: {error}", f"无法编码为 UTF-8：{error}"
+        ) from None
     if not isinstance(raw, bytes):
         raise _junk("xml.syntax", "expected XML bytes or text", "应为 XML 字节或文本")
     if len(raw) > MAX_BYTES:
@@ -238,12 +279,33 @@ def from_xml(data: bytes | str) -> Guide:
         raise _junk(
             "xml.syntax", f"not well-formed XML: {error}", f"不是格式正确的 XML：{error}"
         ) from None
+    docinfo: Any = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise _junk(
+            "xml.dtd-forbidden",
+            "document type declarations and entities are not allowed",
+            "不允许文档类型声明（DTD）和实体",
+        )
+    if sum(1 for _ in root.iter()) > MAX_ELEMENTS:
+        raise _junk(
+            "xml.too-large",
+            f"the document has more than {MAX_ELEMENTS} elements",
+            f"文档元素超过 {MAX_ELEMENTS} 个",
+        )
     if root.tag != _tag("guide"):
         raise _junk(
             "xml.root",
             f"the root element must be <guide> in namespace {NAMESPACE}",
             f"根元素应为命名空间 {NAMESPACE} 中的 <guide>",
         )
-    if not _xsd().validate(root):
-        raise InvalidGuide(list(_xsd_problems(root)))
+    xsd = _xsd()
+    with _XSD_LOCK:  # the schema's error log is shared: one validation at a time
+        try:
+            valid = xsd.validate(root)
+        except etree.Error as error:
+            raise _junk(
+                "xml.syntax", f"cannot be validated: {error}", f"无法校验：{error}"
+            ) from None
+        if not valid:
+            raise InvalidGuide(list(_xsd_problems(root, cast(Iterable[Any], xsd.error_log))))
     return guide_from_data(_read(root, _guide_node()))
