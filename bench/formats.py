@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,22 +19,10 @@ from lxml import etree
 
 sys.path.insert(0, str(Path(__file__).parent))
 import synth
+from timing import SMALL, rate
 
 from service_codes import from_json, from_xml, to_json, to_xml
 from service_codes.convert import guide_to_data
-
-# Issue 4 sets its targets on guides of about 2.5 KB: fewer materials than the default.
-SMALL = (3, 7)
-
-
-def rate(action: Callable[[Any], object], items: list[Any], rounds: int = 3) -> float:
-    best = float("inf")
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for item in items:
-            action(item)
-        best = min(best, time.perf_counter() - start)
-    return len(items) / best
 
 
 def bare_tree(data: dict[str, Any]) -> bytes:

@@ -200,14 +200,14 @@ def guide(index: int, rnd: random.Random, materials: tuple[int, int] = (5, 15)) 
 
 
 def guides(
-    count: int, seed: int = 20261125, materials: tuple[int, int] = (5, 15)
+    count: int, seed: int = 20261125, materials: tuple[int, int] = (5, 15), start: int = 0
 ) -> Iterator[Guide]:
-    """``count`` synthetic guides; the same seed gives the same guides.
+    """``count`` synthetic guides from the ``start``-th on; the same seed gives the same guides.
 
     ``materials`` bounds the number of materials of a guide, the main driver of its size.
     """
-    rnd = random.Random(seed)
-    for index in range(count):
+    rnd = random.Random(seed + start)
+    for index in range(start, start + count):
         yield guide(index, rnd, materials)
 
 

@@ -10,33 +10,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import fastjsonschema
 
 sys.path.insert(0, str(Path(__file__).parent))
 import synth
+from timing import SMALL, rate
 
 from service_codes import validate
 from service_codes.convert import guide_to_data
 from service_codes.schemas import guide_schema
 from service_codes.validation import schema_problems
-
-# Issue 4 sets its targets on guides of about 2.5 KB: fewer materials than the default.
-SMALL = (3, 7)
-
-
-def rate(action: Callable[[object], object], items: list[object], rounds: int = 3) -> float:
-    """Items per second, best of a few rounds."""
-    best = float("inf")
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for item in items:
-            action(item)
-        best = min(best, time.perf_counter() - start)
-    return len(items) / best
 
 
 def main() -> None:

@@ -8,37 +8,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
-import attrs
 import click
 
-from service_codes.cli.common import IOFailure, Say, fail, lang_option
+from service_codes.cli.common import IOFailure, Say, check_file, fail, lang_option
 from service_codes.codelists import Scheme
 from service_codes.errors import InvalidGuide, RegistryCorrupt, ServiceCodesError
 from service_codes.formats.exchange import to_exchange
-from service_codes.formats.json import from_json, to_json
+from service_codes.formats.json import to_json
 from service_codes.formats.xml import to_xml
 from service_codes.model import Guide
 from service_codes.registry import Registry
-from service_codes.validation import Report, validate
-
-
-@attrs.frozen
-class _Checked:
-    source: Path
-    guide: Guide | None
-    report: Report
-
-
-def _check(source: Path) -> _Checked:
-    try:
-        text = source.read_bytes()
-    except OSError as error:
-        raise IOFailure(f"cannot read {source}: {error.strerror}") from None
-    try:
-        guide = from_json(text)
-    except InvalidGuide as error:
-        return _Checked(source, None, Report(error.problems))
-    return _Checked(source, guide, validate(guide))
 
 
 def _index_entry(name: str, guide: Guide) -> dict[str, object]:
@@ -98,7 +77,7 @@ def read_valid(say: Say, catalogue: Path) -> tuple[list[Path], list[Guide]]:
         f"read: {len(sources)} guides from {catalogue / 'guides'}",
         f"读取：{catalogue / 'guides'} 中 {len(sources)} 份办事指南",
     )
-    checked = [_check(source) for source in sources]
+    checked = [check_file(source) for source in sources]
     invalid = [c for c in checked if not c.report.ok]
     warnings = sum(len(c.report.warnings) for c in checked)
     errors = sum(len(c.report.errors) for c in checked)

@@ -11,8 +11,10 @@ from typing import Any, Literal, NoReturn, cast
 import attrs
 import click
 
-from service_codes.errors import ServiceCodesError
-from service_codes.validation import Problem
+from service_codes.errors import InvalidGuide, ServiceCodesError
+from service_codes.formats import read_guide
+from service_codes.model import Guide
+from service_codes.validation import Problem, Report, validate
 
 Lang = Literal["en", "zh"]
 
@@ -69,3 +71,25 @@ def lang_option(command: Callable[..., Any]) -> Callable[..., Any]:
         callback=switch,
         help="Language of messages (default: from the locale).",
     )(command)
+
+
+@attrs.frozen
+class Checked:
+    """A guide file read and validated: the guide (None when it does not read) and the report."""
+
+    source: Path
+    guide: Guide | None
+    report: Report
+
+
+def check_file(source: Path) -> Checked:
+    """Read (JSON or XML, by content) and validate one guide file; I/O errors exit 2."""
+    try:
+        data = source.read_bytes()
+    except OSError as error:
+        raise IOFailure(f"cannot read {source}: {error.strerror}") from None
+    try:
+        guide = read_guide(data)
+    except InvalidGuide as error:
+        return Checked(source, None, Report(error.problems))
+    return Checked(source, guide, validate(guide))

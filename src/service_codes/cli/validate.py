@@ -8,24 +8,7 @@ from pathlib import Path
 
 import click
 
-from service_codes.cli.common import IOFailure, Say, lang_option
-from service_codes.errors import InvalidGuide
-from service_codes.formats import read_guide
-from service_codes.problems import Report
-from service_codes.validation import validate as validate_guide
-
-
-def check_file(path: Path) -> Report:
-    """The report on one guide file; unreadable content is a report, not an exception."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise IOFailure(f"cannot read {path}: {error.strerror}") from None
-    try:
-        guide = read_guide(data)
-    except InvalidGuide as error:
-        return Report(error.problems)
-    return validate_guide(guide)
+from service_codes.cli.common import Say, check_file, lang_option
 
 
 @click.command()
@@ -41,7 +24,7 @@ def validate(say: Say, files: tuple[Path, ...], as_json: bool) -> None:
 
     Example: service-codes --lang zh validate registry/guides/*.json
     """
-    reports = {path: check_file(path) for path in files}
+    reports = {path: check_file(path).report for path in files}
     if as_json:
         click.echo(
             json.dumps(
