@@ -14,6 +14,7 @@ from service_codes.cli.common import Lang, Say, default_lang
 from service_codes.cli.diff import diff
 from service_codes.cli.explain import explain
 from service_codes.cli.registry import registry
+from service_codes.cli.render import render
 from service_codes.cli.validate import validate
 
 
@@ -39,3 +40,4 @@ main.add_command(validate)
 main.add_command(check)
 main.add_command(explain)
 main.add_command(diff)
+main.add_command(render)
