@@ -8,6 +8,7 @@ import attrs
 from click.testing import CliRunner
 from conftest import ROOT
 from hypothesis import given
+from hypothesis import strategies as st
 from strategies import guides
 
 from service_codes import CatalogCode, Fee, Guide, from_json, to_json, to_xml
@@ -79,3 +80,14 @@ def test_diff_command_on_files_and_catalogues(tmp_path: Path) -> None:
     result = runner.invoke(main, ["--lang", "en", "diff", str(old_file), str(xml)])
     assert result.exit_code == 0 and "same.xml: 0 changes" in result.stdout
     assert runner.invoke(main, ["diff", str(old_file), str(old_dir)]).exit_code == 2
+
+
+@given(guides(), guides(), st.data())
+def test_every_generated_edit_is_reported(old: Guide, other: Guide, data: st.DataObject) -> None:
+    fields = [f.name for f in attrs.fields(Guide) if getattr(old, f.name) != getattr(other, f.name)]
+    if not fields:
+        return
+    edited = data.draw(st.lists(st.sampled_from(fields), min_size=1, unique=True))
+    new = attrs.evolve(old, **{name: getattr(other, name) for name in edited})
+    reported = {c.element for c in diff_guides(old, new).changes}
+    assert reported == set(edited)

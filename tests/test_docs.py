@@ -72,3 +72,13 @@ def test_every_exchange_field_is_documented() -> None:
     text = (ROOT / "docs" / "formats.md").read_text("utf-8")
     fields = [f.name for f in TASK_FIELDS] + [f.name for fs in SUB_RECORDS.values() for f in fs]
     assert not [name for name in fields if name not in text]
+
+
+def test_cli_and_api_references_are_current() -> None:
+    import sys
+
+    sys.path.insert(0, str(ROOT / "docs"))
+    import reference
+
+    assert (ROOT / "docs" / "cli.md").read_text("utf-8") == reference.cli_reference()
+    assert (ROOT / "docs" / "api.md").read_text("utf-8") == reference.api_reference()

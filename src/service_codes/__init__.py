@@ -30,6 +30,8 @@ from service_codes.codes import (
     MaterialCode,
     parse_code,
 )
+from service_codes.consistency import check_consistency
+from service_codes.diff import diff_guides
 from service_codes.errors import (
     InvalidChecksum,
     InvalidCode,
@@ -41,6 +43,10 @@ from service_codes.errors import (
     RegistryError,
     ServiceCodesError,
 )
+from service_codes.explain import explain_code
+from service_codes.formats import read_guide
+from service_codes.formats.exchange import from_exchange, to_exchange
+from service_codes.formats.html import render_guide
 from service_codes.formats.json import from_json, to_json
 from service_codes.formats.xml import from_xml, to_xml
 from service_codes.identifiers import (
@@ -113,12 +119,19 @@ __all__ = [
     "Step",
     "TimeLimit",
     "TimeUnit",
+    "check_consistency",
+    "diff_guides",
+    "explain_code",
+    "from_exchange",
     "from_json",
     "from_xml",
     "is_valid_organization_code",
     "is_valid_uscc",
     "normalize_name",
     "parse_code",
+    "read_guide",
+    "render_guide",
+    "to_exchange",
     "to_json",
     "to_xml",
     "validate",

@@ -66,6 +66,13 @@ def _key(item: dict[str, Any], field: str) -> str:
 
 
 def _list_changes(element: str, before: list[Any], after: list[Any]) -> list[Change]:
+    changes = _item_changes(element, before, after)
+    if not changes and before != after:  # the same items in another order, or repeated
+        changes = [Change(element, "changed", before=before, after=after)]
+    return changes
+
+
+def _item_changes(element: str, before: list[Any], after: list[Any]) -> list[Change]:
     field = _KEYS.get(element)
     if field is None:  # plain values: what was added and what removed
         return [Change(element, "removed", str(v), before=v) for v in before if v not in after] + [

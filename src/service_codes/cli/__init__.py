@@ -13,6 +13,7 @@ from service_codes.cli.check import check
 from service_codes.cli.common import Lang, Say, default_lang
 from service_codes.cli.diff import diff
 from service_codes.cli.explain import explain
+from service_codes.cli.import_ import import_
 from service_codes.cli.registry import registry
 from service_codes.cli.render import render
 from service_codes.cli.validate import validate
@@ -41,3 +42,4 @@ main.add_command(check)
 main.add_command(explain)
 main.add_command(diff)
 main.add_command(render)
+main.add_command(import_)
