@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import attrs
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT
@@ -136,3 +137,29 @@ def test_import_usage_and_junk(tmp_path: Path) -> None:
     result = runner.invoke(main, ["import", str(junk), "--out", str(tmp_path / "o")])
     assert result.exit_code == 2 and "Traceback" not in result.stderr
     template(tmp_path / "t.xlsx")
+
+
+def test_export_to_the_spreadsheet_layout_and_import_it_back(tmp_path: Path) -> None:
+    import shutil
+
+    catalogue = tmp_path / "catalogue"
+    shutil.copytree(ROOT / "registry" / "guides", catalogue / "guides")
+    runner = CliRunner()
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["export", str(catalogue), "--format", "xlsx", "--out", str(out)])
+    assert result.exit_code == 0 and (out / "catalogue.xlsx").exists()
+    back = tmp_path / "back"
+    assert (
+        runner.invoke(main, ["import", str(out / "catalogue.xlsx"), "--out", str(back)]).exit_code
+        == 0
+    )
+    for path in (catalogue / "guides").glob("*.json"):
+        coded = from_json((back / "guides" / path.name).read_bytes())
+        assert coded.catalog_code is not None  # exported after assignment, codes included
+        assert attrs.evolve(
+            coded,
+            catalog_code=None,
+            implementation_code=None,
+            materials=tuple(attrs.evolve(m, code=None) for m in coded.materials),
+            handling_items=tuple(attrs.evolve(i, code=None) for i in coded.handling_items),
+        ) == from_json(path.read_bytes())

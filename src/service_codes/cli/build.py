@@ -15,6 +15,7 @@ from service_codes.codelists import Scheme
 from service_codes.errors import InvalidGuide, RegistryCorrupt, ServiceCodesError
 from service_codes.formats.exchange import to_exchange
 from service_codes.formats.json import to_json
+from service_codes.formats.spreadsheet import write_workbook
 from service_codes.formats.xml import to_xml
 from service_codes.model import Guide
 from service_codes.registry import Registry
@@ -99,7 +100,7 @@ def read_valid(say: Say, catalogue: Path) -> tuple[list[Path], list[Guide]]:
     return sources, [c.guide for c in checked if c.guide is not None]
 
 
-Format = Literal["json", "xml", "exchange"]
+Format = Literal["json", "xml", "exchange", "xlsx"]
 
 
 def _render(guide: Guide, format_: Format, scheme: Scheme) -> tuple[str, bytes]:
@@ -121,6 +122,18 @@ def _publish(
         )
     sources, guides = read_valid(say, catalogue)
     guides = _assign(say, catalogue, guides)
+    if format_ == "xlsx":  # one workbook in the layout staff import from
+        workbook = out / "catalogue.xlsx"
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            write_workbook({s.stem: g for s, g in zip(sources, guides, strict=True)}, workbook)
+        except OSError as error:
+            raise IOFailure(f"cannot write to {out}: {error.strerror or error}") from None
+        say(
+            f"write: {len(guides)} guides to {workbook}",
+            f"写出：{len(guides)} 份办事指南至 {workbook}",
+        )
+        return
     rendered, refused = [], False
     for source, guide in zip(sources, guides, strict=True):
         try:
@@ -214,11 +227,11 @@ def build(say: Say, catalogue: Path, out: Path) -> None:
 @click.option(
     "--format",
     "format_",
-    type=click.Choice(["json", "xml", "exchange"]),
+    type=click.Choice(["json", "xml", "exchange", "xlsx"]),
     default="json",
     show_default=True,
     help="json: canonical JSON; xml: XML valid against schemas/guide.xsd; exchange: the"
-    " platform's flat records.",
+    " platform's flat records; xlsx: one workbook in the layout 'import' reads.",
 )
 @click.option(
     "--scheme",
