@@ -91,3 +91,35 @@ def test_every_generated_edit_is_reported(old: Guide, other: Guide, data: st.Dat
     new = attrs.evolve(old, **{name: getattr(other, name) for name in edited})
     reported = {c.element for c in diff_guides(old, new).changes}
     assert reported == set(edited)
+
+
+def test_legal_basis_is_matched_by_law_and_article() -> None:
+    guide = next(g for g in [TEMPLATE] if len(g.legal_basis) >= 2)
+    twice = attrs.evolve(
+        guide,
+        legal_basis=(*guide.legal_basis, attrs.evolve(guide.legal_basis[0], article="第九条")),
+    )
+    result = diff_guides(guide, twice)
+    assert [(c.kind, c.item) for c in result.changes] == [
+        ("added", f"{guide.legal_basis[0].law} 第九条")
+    ]
+
+
+def test_a_removed_code_is_not_kept() -> None:
+    from service_codes import ImplementationCode, Level, MaterialCode
+
+    catalog = CatalogCode.parse("000104002000")
+    implementation = ImplementationCode(TEMPLATE.agency.uscc, Level.COUNTY, catalog)
+    coded = attrs.evolve(
+        TEMPLATE,
+        catalog_code=catalog,
+        implementation_code=implementation,
+        materials=tuple(
+            attrs.evolve(m, code=MaterialCode(implementation, i + 1))
+            for i, m in enumerate(TEMPLATE.materials)
+        ),
+    )
+    assert diff_guides(coded, attrs.evolve(coded, implementation_code=None)).code_kept is False
+    dropped = (attrs.evolve(coded.materials[0], code=None), *coded.materials[1:])
+    assert diff_guides(coded, attrs.evolve(coded, materials=dropped)).code_kept is False
+    assert diff_guides(coded, attrs.evolve(coded, version=9)).code_kept is True

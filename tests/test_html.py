@@ -97,3 +97,23 @@ def test_pages_are_self_contained(guide: Guide) -> None:
     tree = html.fromstring(render_guide(guide))
     assert not tree.xpath("//link | //script | //img | //iframe")
     assert tree.xpath("//style")
+
+
+def test_index_links_are_urls_and_page_names_cannot_collide(tmp_path: Path) -> None:
+    index = render_index(
+        [IndexEntry("javascript:alert(1).html", BUNDLED[0]), IndexEntry("a#b.html", BUNDLED[1])]
+    )
+    hrefs = html.fromstring(index).xpath("//a/@href")
+    assert hrefs == ["./javascript%3Aalert%281%29.html", "./a%23b.html"] or all(
+        h.startswith("./") and "#" not in h and ":" not in h for h in hrefs
+    )
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "g.json").write_text(
+            (ROOT / "registry/guides/marriage-registration.json").read_text("utf-8"), "utf-8"
+        )
+    result = CliRunner().invoke(
+        main, ["render", str(tmp_path / "a" / "g.json"), str(tmp_path / "b" / "g.json"),
+               "--out", str(tmp_path / "pages")],
+    )  # fmt: skip
+    assert result.exit_code == 2 and "share a page name" in result.stderr

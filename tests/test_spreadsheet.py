@@ -163,3 +163,43 @@ def test_export_to_the_spreadsheet_layout_and_import_it_back(tmp_path: Path) -> 
             materials=tuple(attrs.evolve(m, code=None) for m in coded.materials),
             handling_items=tuple(attrs.evolve(i, code=None) for i in coded.handling_items),
         ) == from_json(path.read_bytes())
+
+
+def test_keys_sheets_and_stray_cells_are_checked(tmp_path: Path) -> None:
+    path = tmp_path / "odd.xlsx"
+    write_workbook({"food": BUNDLED["food-business-licence-new"]}, path)
+    book = load_workbook(path)
+    book[MATTERS].cell(2, 1).value = "../escaped"
+    book["materials"].title = "material-list"
+    book["steps"].cell(2, 40).value = "stray"
+    book.save(path)
+    found = {(p.sheet, p.row, p.column) for p in read_spreadsheet(path).problems}
+    assert {(MATTERS, 2, "key"), ("material-list", 0, ""), ("steps", 2, "")} <= found
+    result = CliRunner().invoke(main, ["import", str(path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1 and not (tmp_path / "escaped.json").exists()
+
+
+def test_text_that_looks_like_a_formula_and_empty_lists_survive(tmp_path: Path) -> None:
+    guide = attrs.evolve(BUNDLED["marriage-registration"], name="=1+1", conditions=())
+    path = tmp_path / "f.xlsx"
+    write_workbook({"g": guide}, path)
+    assert read_spreadsheet(path).guides == {"g": guide}
+
+
+def test_an_item_holding_a_line_break_is_refused_on_write(tmp_path: Path) -> None:
+    from service_codes import InvalidGuide
+
+    guide = attrs.evolve(BUNDLED["marriage-registration"], conditions=("一\n二",))
+    with pytest.raises(InvalidGuide) as caught:
+        write_workbook({"g": guide}, tmp_path / "x.xlsx")
+    assert caught.value.problems[0].path == "/conditions/0"
+
+
+def test_import_refuses_other_files_and_missing_folders(tmp_path: Path) -> None:
+    runner = CliRunner()
+    text = tmp_path / "foo.txt"
+    text.write_text("x")
+    result = runner.invoke(main, ["import", str(text), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    result = runner.invoke(main, ["import", "--template", str(tmp_path / "nowhere" / "t.xlsx")])
+    assert result.exit_code == 2 and "is not a folder" in result.stderr

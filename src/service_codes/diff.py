@@ -48,21 +48,25 @@ class GuideDiff:
         return bool(self.changes)
 
 
-# Lists whose items are matched by a key rather than by position.
+# Lists whose items are matched by key fields rather than by position.
 _KEYS: Final = {
-    "materials": "name",
-    "fees": "name",
-    "steps": "order",
-    "faqs": "order",
-    "handling_items": "name",
-    "legal_basis": "law",
-    "special_procedures": "name",
+    "materials": ("name",),
+    "fees": ("name",),
+    "steps": ("order",),
+    "faqs": ("order",),
+    "handling_items": ("name",),
+    "legal_basis": ("law", "article"),  # one law is often cited for several articles
+    "special_procedures": ("name",),
 }
 
 
-def _key(item: dict[str, Any], field: str) -> str:
-    value = item.get(field)
-    return normalize_name(value) if isinstance(value, str) else str(value)
+def _key(item: dict[str, Any], fields: tuple[str, ...]) -> str:
+    values = (item.get(field) for field in fields)
+    return "|".join(normalize_name(v) if isinstance(v, str) else str(v) for v in values)
+
+
+def _label(item: dict[str, Any], fields: tuple[str, ...]) -> str:
+    return " ".join(str(item[f]) for f in fields if item.get(f) is not None)
 
 
 def _list_changes(element: str, before: list[Any], after: list[Any]) -> list[Change]:
@@ -73,21 +77,23 @@ def _list_changes(element: str, before: list[Any], after: list[Any]) -> list[Cha
 
 
 def _item_changes(element: str, before: list[Any], after: list[Any]) -> list[Change]:
-    field = _KEYS.get(element)
-    if field is None:  # plain values: what was added and what removed
+    fields = _KEYS.get(element)
+    if fields is None:  # plain values: what was added and what removed
         return [Change(element, "removed", str(v), before=v) for v in before if v not in after] + [
             Change(element, "added", str(v), after=v) for v in after if v not in before
         ]
-    old = {_key(item, field): item for item in before}
-    new = {_key(item, field): item for item in after}
+    old = {_key(item, fields): item for item in before}
+    new = {_key(item, fields): item for item in after}
     changes = [
-        Change(element, "removed", str(old[k][field]), before=old[k]) for k in old if k not in new
+        Change(element, "removed", _label(old[k], fields), before=old[k])
+        for k in old
+        if k not in new
     ]
     changes += [
-        Change(element, "added", str(new[k][field]), after=new[k]) for k in new if k not in old
+        Change(element, "added", _label(new[k], fields), after=new[k]) for k in new if k not in old
     ]
     changes += [
-        Change(element, "changed", str(new[k][field]), before=old[k], after=new[k])
+        Change(element, "changed", _label(new[k], fields), before=old[k], after=new[k])
         for k in new
         if k in old and old[k] != new[k]
     ]
@@ -111,11 +117,18 @@ def diff_guides(old: Guide, new: Guide) -> GuideDiff:
             changes.append(Change(element, "removed", before=a))
         else:
             changes.append(Change(element, "changed", before=a, after=b))
-    code_kept = all(
-        x is None or y is None or x == y
-        for x, y in (
-            (old.catalog_code, new.catalog_code),
-            (old.implementation_code, new.implementation_code),
-        )
-    )
+    # A code the old version had must still be there, the same: the guide's own codes and
+    # those of the materials and handling items both versions share.
+    pairs = [
+        (old.catalog_code, new.catalog_code),
+        (old.implementation_code, new.implementation_code),
+    ]
+    for part in ("materials", "handling_items"):
+        new_codes = {normalize_name(p.name): p.code for p in getattr(new, part)}
+        pairs += [
+            (p.code, new_codes[normalize_name(p.name)])
+            for p in getattr(old, part)
+            if normalize_name(p.name) in new_codes
+        ]
+    code_kept = all(x is None or x == y for x, y in pairs)
     return GuideDiff(tuple(changes), code_kept, new.version > old.version)

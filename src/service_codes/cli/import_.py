@@ -39,7 +39,11 @@ def import_(say: Say, source: Path, out: Path | None, template_: bool, partial: 
     Example: service-codes import staff.xlsx --out registry
     (and service-codes import --template staff.xlsx for an empty one)
     """
+    if source.suffix.lower() not in (".xlsx", ".csv"):
+        raise IOFailure(f"{source} is neither an .xlsx workbook nor a .csv file")
     if template_:
+        if not source.parent.is_dir():
+            raise IOFailure(f"cannot write {source}: {source.parent} is not a folder")
         try:
             template(source)
         except OSError as error:
@@ -67,8 +71,13 @@ def import_(say: Say, source: Path, out: Path | None, template_: bool, partial: 
     folder = out / "guides"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with click.progressbar(imported.guides.items(), label="writing", file=sys.stderr) as bar:
-            for key, guide in bar:
+        items = imported.guides.items()
+        if sys.stderr.isatty():  # a bar for people at a terminal; nothing when piped
+            with click.progressbar(items, label="writing", file=sys.stderr) as bar:
+                for key, guide in bar:
+                    (folder / f"{key}.json").write_text(to_json(guide), encoding="utf-8")
+        else:
+            for key, guide in items:
                 (folder / f"{key}.json").write_text(to_json(guide), encoding="utf-8")
     except OSError as error:
         raise IOFailure(f"cannot write to {folder}: {error.strerror or error}") from None

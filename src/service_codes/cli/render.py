@@ -30,6 +30,10 @@ def render(say: Say, guides: tuple[Path, ...], out: Path) -> None:
 
     Example: service-codes render build/guides/*.json --out pages
     """
+    names = [path.stem for path in guides]
+    twins = sorted({n for n in names if names.count(n) > 1})
+    if twins:
+        raise IOFailure(f"two guides would share a page name: {', '.join(twins)}")
     checked = [check_file(path) for path in guides]
     unreadable = [c for c in checked if c.guide is None]
     for c in unreadable:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import enum
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -19,6 +20,7 @@ import attrs
 
 from service_codes import codelists
 from service_codes.convert import guide_to_data
+from service_codes.errors import InvalidGuide
 from service_codes.model import Guide
 from service_codes.problems import Problem, Report
 from service_codes.schemas import guide_schema
@@ -27,6 +29,8 @@ from service_codes.validation import guide_from_data, validate
 MATTERS: Final = "matters"
 KEY: Final = "key"
 _TRUE, _FALSE = "是", "否"
+# A key names the guide's file: one path segment, no hidden or control characters.
+_SAFE_KEY: Final = re.compile(r"^[^./\\\x00-\x1f][^/\\\x00-\x1f]*$")
 _ENUMS: Final = {enum_type.__name__: enum_type for enum_type in codelists._TABLES}
 
 
@@ -92,6 +96,19 @@ def _cell(column: Column, value: Any) -> Any:
     if column.kind in ("lines", "enum-lines"):
         if column.enum_type:
             value = [codelists.label_zh(column.enum_type(v)) for v in value]
+        for i, item in enumerate(value):
+            if "\n" in item:  # one item per line: an item cannot hold a line break itself
+                raise InvalidGuide(
+                    [
+                        Problem(
+                            path=f"/{'/'.join(column.path)}/{i}",
+                            rule="spreadsheet.line-break",
+                            message="a list item holds a line break, which the cell uses to"
+                            " separate items",
+                            message_zh="列表项含有换行符，而单元格用换行分隔各项",
+                        )
+                    ]
+                )
         return "\n".join(value)
     return value
 
@@ -128,8 +145,19 @@ def write_workbook(guides: dict[str, Guide], path: Path) -> None:
     for name, cells in rows(guides).items():
         sheet = book.create_sheet(name)
         for row in cells:
-            sheet.append(row)
+            sheet.append([_text_cell(sheet, value) for value in row])
     book.save(path)
+
+
+def _text_cell(sheet: Any, value: Any) -> Any:
+    """Text that starts with = is text, not a formula to compute."""
+    if isinstance(value, str) and value.startswith("="):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def write_csv(guides: dict[str, Guide], path: Path) -> list[Path]:
@@ -185,7 +213,7 @@ _LABELS: Final = {
 def _value(column: Column, cell: Any) -> Any:
     """The JSON value of a cell; what does not convert is passed on for the schema to name."""
     if cell is None or (isinstance(cell, str) and cell.strip() == ""):
-        return None
+        return [] if column.kind in ("lines", "enum-lines") else None
     if column.kind == "integer":
         if isinstance(cell, float) and cell.is_integer():
             return int(cell)
@@ -197,7 +225,7 @@ def _value(column: Column, cell: Any) -> Any:
     if column.kind == "enum" and column.enum_type:
         return _LABELS.get((column.enum_type, str(cell).strip()), str(cell))
     if column.kind in ("lines", "enum-lines"):
-        items = [line for line in str(cell).splitlines() if line.strip()]
+        items = [line for line in str(cell).split("\n") if line.strip()]
         if column.enum_type:
             return [_LABELS.get((column.enum_type, i.strip()), i) for i in items]
         return items
@@ -225,7 +253,11 @@ class Imported:
 def read_spreadsheet(path: Path) -> Imported:
     """Read guides from an .xlsx workbook or CSV files; every bad cell is a problem."""
     sheets, cells = layout(), _read_cells(path)
-    problems: list[RowProblem] = []
+    problems: list[RowProblem] = [
+        RowProblem(name, 0, "", f"unknown sheet {name!r}", f"未知的工作表 {name}")
+        for name in cells
+        if name not in sheets
+    ]
     documents: dict[str, dict[str, Any]] = {}
     places: dict[str, dict[tuple[str, int], int]] = {}  # key -> (sheet, item) -> row
     for name, columns in sheets.items():
@@ -234,7 +266,9 @@ def read_spreadsheet(path: Path) -> Imported:
             if name == MATTERS:
                 problems.append(RowProblem(name, 0, "", "the sheet is missing", "缺少该工作表"))
             continue
-        headers = [str(h or "").split(" ")[-1] for h in (table[0] if table else [])]
+        headers = [str(h or "").strip().split(" ")[-1] for h in (table[0] if table else [])]
+        while headers and not headers[-1]:  # a workbook pads every row to its widest cell
+            headers.pop()
         by_path = {c.path: c for c in columns}
         wanted = {".".join(c.path) for c in columns}
         for header in headers:
@@ -245,11 +279,28 @@ def read_spreadsheet(path: Path) -> Imported:
         for number, row in enumerate(table[1:], start=2):
             if all(c is None or str(c).strip() == "" for c in row):
                 continue
+            if any(c not in (None, "") for c in row[len(headers) :]):
+                problems.append(
+                    RowProblem(
+                        name, number, "", "a cell lies beyond the last column", "有单元格在表头之外"
+                    )
+                )
             values = dict(zip(headers, row, strict=False))
             key = str(values.get(KEY) or "").strip()
             if not key:
                 problems.append(
                     RowProblem(name, number, KEY, "the row has no key", "该行缺少事项键")
+                )
+                continue
+            if not _SAFE_KEY.match(key):
+                problems.append(
+                    RowProblem(
+                        name,
+                        number,
+                        KEY,
+                        f"the key {key!r} cannot name a file (no / or \\, no leading dot)",
+                        f"事项键 {key} 不能用作文件名（不能含 / 或 \\，不能以点开头）",
+                    )
                 )
                 continue
             record: dict[str, Any] = {}
