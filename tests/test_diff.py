@@ -123,3 +123,15 @@ def test_a_removed_code_is_not_kept() -> None:
     dropped = (attrs.evolve(coded.materials[0], code=None), *coded.materials[1:])
     assert diff_guides(coded, attrs.evolve(coded, materials=dropped)).code_kept is False
     assert diff_guides(coded, attrs.evolve(coded, version=9)).code_kept is True
+
+
+def test_a_name_listed_twice_pairs_its_codes_in_order() -> None:
+    from service_codes import ImplementationCode, Level, MaterialCode
+
+    implementation = ImplementationCode(
+        TEMPLATE.agency.uscc, Level.COUNTY, CatalogCode.parse("000104002000")
+    )
+    first = attrs.evolve(TEMPLATE.materials[0], code=MaterialCode(implementation, 1))
+    twin = attrs.evolve(first, order=2, code=MaterialCode(implementation, 2))
+    guide = attrs.evolve(TEMPLATE, implementation_code=implementation, materials=(first, twin))
+    assert diff_guides(guide, attrs.evolve(guide)).code_kept is True

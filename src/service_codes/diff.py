@@ -124,11 +124,13 @@ def diff_guides(old: Guide, new: Guide) -> GuideDiff:
         (old.implementation_code, new.implementation_code),
     ]
     for part in ("materials", "handling_items"):
-        new_codes = {normalize_name(p.name): p.code for p in getattr(new, part)}
-        pairs += [
-            (p.code, new_codes[normalize_name(p.name)])
-            for p in getattr(old, part)
-            if normalize_name(p.name) in new_codes
-        ]
+        # Paired by name; a name listed twice pairs its occurrences in order.
+        new_codes: dict[str, list[Any]] = {}
+        for item in getattr(new, part):
+            new_codes.setdefault(normalize_name(item.name), []).append(item.code)
+        for item in getattr(old, part):
+            waiting = new_codes.get(normalize_name(item.name))
+            if waiting:
+                pairs.append((item.code, waiting.pop(0)))
     code_kept = all(x is None or x == y for x, y in pairs)
     return GuideDiff(tuple(changes), code_kept, new.version > old.version)
