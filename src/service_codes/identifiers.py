@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import mul
 from typing import Final
 
 import attrs
@@ -29,6 +30,7 @@ _USCC_VALUE: Final = {c: i for i, c in enumerate(USCC_ALPHABET)}
 # Weights 3**i mod 31, the same as python-stdnum's cn.uscc; computed inline rather than
 # through stdnum.cn.uscc.calc_check_digit, which re-cleans its input on every call.
 _USCC_WEIGHTS: Final = tuple(pow(3, i, 31) for i in range(17))
+_USCC_SHAPE: Final = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}\Z")
 
 # GB 11714: digits and capital letters valued 0..35, weights over the first eight.
 _ORG_VALUE: Final = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")}
@@ -94,7 +96,7 @@ def uscc_check_character(body: str) -> str:
     >>> uscc_check_character("91110000600037341")
     'L'
     """
-    total = sum(_USCC_VALUE[ch] * w for ch, w in zip(body, _USCC_WEIGHTS, strict=True))
+    total = sum(map(mul, map(_USCC_VALUE.__getitem__, body), _USCC_WEIGHTS))
     return USCC_ALPHABET[-total % 31]
 
 
@@ -121,13 +123,13 @@ def _validate_uscc_text(text: str) -> str:
         raise InvalidLength(
             f"a USCC has 18 characters, not {len(code)}", "统一社会信用代码应为 18 位"
         )
-    bad = next((ch for ch in code if ch not in _USCC_VALUE), None)
-    if bad is not None:
-        raise InvalidFormat(
-            f"the USCC contains {bad!r}, which its alphabet does not allow",
-            f"统一社会信用代码含有不允许的字符 {bad!r}",
-        )
-    if any(ch not in _DIGITS for ch in code[2:8]):
+    if not _USCC_SHAPE.match(code):  # one C-level check; the loops below only explain it
+        bad = next((ch for ch in code if ch not in _USCC_VALUE), None)
+        if bad is not None:
+            raise InvalidFormat(
+                f"the USCC contains {bad!r}, which its alphabet does not allow",
+                f"统一社会信用代码含有不允许的字符 {bad!r}",
+            )
         raise InvalidFormat(
             "the USCC's region code (characters 3-8) must be digits",
             "统一社会信用代码的登记管理机关行政区划码（第 3-8 位）必须是数字",
