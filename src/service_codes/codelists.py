@@ -228,11 +228,24 @@ def _load() -> tuple[
 
 
 _LABELS, _CODES, _SLUGS = _load()
+_BY_LABEL: Final = {(enum_type, label): slug for (enum_type, slug), label in _LABELS.items()}
+# Every code-list enum, for formats that look them up by name.
+ENUMS: Final[dict[str, type[enum.StrEnum]]] = {e.__name__: e for e in _TABLES}
 
 
 def label_zh(member: enum.StrEnum) -> str:
     """The Chinese name of a code-list member, as the standard writes it."""
     return _LABELS[type(member), member.value]
+
+
+def from_label(enum_type: type[E], label: str) -> E | None:
+    """The member whose Chinese name is ``label``, or None when no member has it.
+
+    >>> from_label(Level, "县级")
+    <Level.COUNTY: 'county'>
+    """
+    slug = _BY_LABEL.get((enum_type, label))
+    return None if slug is None else enum_type(slug)
 
 
 def code(member: enum.StrEnum, scheme: Scheme = "gbt39046") -> str:

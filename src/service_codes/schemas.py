@@ -29,3 +29,13 @@ def guide_schema() -> dict[str, Any]:
     """The JSON Schema of a guide, loaded once."""
     schema: dict[str, Any] = json.loads(schema_path("guide.schema.json").read_text("utf-8"))
     return schema
+
+
+def definition(schema: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
+    """A property's schema with its local ``$ref`` followed, and the name it referred to."""
+    ref = schema.get("$ref")
+    if ref is None:
+        return schema, None
+    name = ref.rsplit("/", 1)[1]
+    found: dict[str, Any] = guide_schema()["$defs"][name]
+    return found, name

@@ -191,13 +191,6 @@ def _write(field: _Field, value: Any, scheme: Scheme, where: str) -> str:
     return str(value)
 
 
-_LABELS: Final = {
-    (enum_type, codelists.label_zh(member)): member
-    for enum_type in codelists._TABLES
-    for member in enum_type
-}
-
-
 def _read(field: _Field, text: str, scheme: Scheme) -> Any:
     kind, enum_type = field.kind, field.enum_type
     if kind in ("list", "lines", "codes"):
@@ -225,7 +218,7 @@ def _read(field: _Field, text: str, scheme: Scheme) -> Any:
         return codelists.from_code(enum_type, text, scheme).value
     if kind == "label":
         assert enum_type is not None
-        member = _LABELS.get((enum_type, text))
+        member = codelists.from_label(enum_type, text)
         if member is None:
             raise InvalidCode(f"{text!r} is not a known label", f"{text!r} 不是已知的名称")
         return member.value

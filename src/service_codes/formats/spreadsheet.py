@@ -22,8 +22,8 @@ from service_codes import codelists
 from service_codes.convert import guide_to_data
 from service_codes.errors import InvalidGuide
 from service_codes.model import Guide
-from service_codes.problems import Problem, Report
-from service_codes.schemas import guide_schema
+from service_codes.problems import Problem
+from service_codes.schemas import definition, guide_schema
 from service_codes.validation import guide_from_data, validate
 
 MATTERS: Final = "matters"
@@ -31,7 +31,7 @@ KEY: Final = "key"
 _TRUE, _FALSE = "是", "否"
 # A key names the guide's file: one path segment, no hidden or control characters.
 _SAFE_KEY: Final = re.compile(r"^[^./\\\x00-\x1f][^/\\\x00-\x1f]*$")
-_ENUMS: Final = {enum_type.__name__: enum_type for enum_type in codelists._TABLES}
+_ENUMS: Final = codelists.ENUMS
 
 
 @attrs.frozen
@@ -44,26 +44,16 @@ class Column:
     enum_type: type[enum.StrEnum] | None = None
 
 
-def _definition(schema: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
-    ref = schema.get("$ref")
-    if ref is None:
-        return schema, None
-    name = ref.rsplit("/", 1)[1]
-    return guide_schema()["$defs"][name], name
-
-
 def _columns(schema: dict[str, Any], prefix: tuple[str, ...] = ()) -> Iterator[Column]:
     for name, prop in schema["properties"].items():
-        definition, ref = _definition(prop)
+        found, ref = definition(prop)
         path, title = (*prefix, name), prop.get("title", name).split(" / ")[0]
         header = f"{title} {'.'.join(path)}"
-        kind = definition.get("type")
+        kind = found.get("type")
         if kind == "object":
-            yield from _columns(definition, path)
+            yield from _columns(found, path)
         elif kind == "array":
-            items, item_ref = _definition(
-                definition["items"] if "items" in definition else prop["items"]
-            )
+            items, item_ref = definition(found["items"])
             if items.get("type") != "object":
                 lines = "enum-lines" if item_ref in _ENUMS else "lines"
                 yield Column(path, header, lines, _ENUMS.get(item_ref or ""))
@@ -81,8 +71,8 @@ def layout() -> dict[str, tuple[Column, ...]]:
     sheets = {MATTERS: (key, *_columns(schema))}
     for name, prop in schema["properties"].items():
         items = prop.get("items")
-        if prop.get("type") == "array" and items and _definition(items)[0].get("type") == "object":
-            sheets[name] = (key, *_columns(_definition(items)[0]))
+        if prop.get("type") == "array" and items and definition(items)[0].get("type") == "object":
+            sheets[name] = (key, *_columns(definition(items)[0]))
     return sheets
 
 
@@ -203,13 +193,6 @@ def _read_cells(path: Path) -> dict[str, list[list[Any]]]:
         book.close()
 
 
-_LABELS: Final = {
-    (enum_type, codelists.label_zh(member)): member.value
-    for enum_type in codelists._TABLES
-    for member in enum_type
-}
-
-
 def _value(column: Column, cell: Any) -> Any:
     """The JSON value of a cell; what does not convert is passed on for the schema to name."""
     if cell is None or (isinstance(cell, str) and cell.strip() == ""):
@@ -223,11 +206,13 @@ def _value(column: Column, cell: Any) -> Any:
     if column.kind == "boolean":
         return {_TRUE: True, _FALSE: False, True: True, False: False}.get(cell, cell)
     if column.kind == "enum" and column.enum_type:
-        return _LABELS.get((column.enum_type, str(cell).strip()), str(cell))
+        member = codelists.from_label(column.enum_type, str(cell).strip())
+        return str(cell) if member is None else member.value
     if column.kind in ("lines", "enum-lines"):
         items = [line for line in str(cell).split("\n") if line.strip()]
         if column.enum_type:
-            return [_LABELS.get((column.enum_type, i.strip()), i) for i in items]
+            members = [(i, codelists.from_label(column.enum_type, i.strip())) for i in items]
+            return [i if m is None else m.value for i, m in members]
         return items
     return cell if isinstance(cell, str) else str(cell)
 
@@ -377,7 +362,6 @@ def template(path: Path) -> None:
 
 __all__ = [
     "Imported",
-    "Report",
     "RowProblem",
     "layout",
     "read_spreadsheet",

@@ -22,7 +22,7 @@ from service_codes.convert import guide_to_data
 from service_codes.errors import InvalidGuide
 from service_codes.model import Guide
 from service_codes.problems import Problem, pointer
-from service_codes.schemas import guide_schema, schema_path
+from service_codes.schemas import definition, guide_schema, schema_path
 from service_codes.validation import guide_from_data
 
 NAMESPACE: Final = "urn:service-codes:guide:1"
@@ -67,9 +67,7 @@ def _tag(name: str) -> str:
 
 
 def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
-    ref = schema.get("$ref")
-    definition: dict[str, Any] = guide_schema()["$defs"][ref.rsplit("/", 1)[1]] if ref else schema
-    return definition
+    return definition(schema)[0]
 
 
 @attrs.frozen(eq=False)
