@@ -38,7 +38,7 @@ from service_codes import (
     TimeUnit,
     to_json,
 )
-from service_codes.identifiers import organization_check_character, uscc_check_character
+from service_codes.identifiers import organization_check_character, region, uscc_check_character
 
 MATTERS = 3000
 COUNTIES = 100
@@ -96,7 +96,14 @@ MATERIAL_NAMES = [
     "租赁合同",
     "检测报告",
 ]
-COUNTY_REGIONS = [f"{61 + i % 5:02d}{1 + i % 9:02d}{1 + i % 30:02d}" for i in range(COUNTIES)]
+# Real GB/T 2260 county codes of the north-west provinces, so USCCs name known regions.
+COUNTY_REGIONS = [
+    code
+    for code in (
+        f"{p}{c:02d}{d:02d}" for p in range(61, 66) for c in range(1, 31) for d in range(2, 31)
+    )
+    if region(code) is not None
+][:COUNTIES]
 
 
 def uscc(county: int, agency: int) -> str:

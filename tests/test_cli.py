@@ -59,6 +59,23 @@ def test_build_publishes_every_guide_and_an_index(catalogue: Path, tmp_path: Pat
     assert f"write: {len(sources)} guides (json) and index.json to {out}" in stdout
 
 
+def test_build_in_both_formats_then_incrementally(catalogue: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    both = ["--format", "json", "--format", "xml"]
+    code, stdout, _ = run("--lang", "en", "build", str(catalogue), "--out", str(out), *both)
+    assert code == 0 and "guides (json, xml) and index.json" in stdout
+    index = json.loads((out / "index.json").read_text("utf-8"))
+    for entry in index:
+        assert entry["files"] == [entry["file"], entry["file"].removesuffix(".json") + ".xml"]
+        assert all((out / file).is_file() for file in entry["files"])
+    edited = catalogue / "guides" / "marriage-registration.json"
+    edited.write_text(edited.read_text("utf-8") + "\n", encoding="utf-8")
+    code, stdout, _ = run(
+        "--lang", "zh", "build", str(catalogue), "--out", str(out), *both, "--incremental"
+    )
+    assert code == 0 and "1 份有改动，其余沿用上次构建" in stdout
+
+
 def test_build_twice_gives_identical_bytes(catalogue: Path, tmp_path: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
     assert run("build", str(catalogue), "--out", str(first))[0] == 0

@@ -22,12 +22,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import attrs
 
 from service_codes import codelists
-from service_codes.codelists import MatterType
+from service_codes.codelists import Level, MatterType
 from service_codes.codes import (
     CatalogCode,
     HandlingItemCode,
@@ -117,6 +117,11 @@ class Registry:
     def size(self) -> int:
         """The number of events in the ledger."""
         return self._ledger.lines
+
+    @property
+    def head(self) -> tuple[int, str]:
+        """Where the ledger ends, as last read: its number of events and the last one's hash."""
+        return self._ledger.lines, self._ledger.last_hash
 
     # --- reading -------------------------------------------------------------------------
 
@@ -361,67 +366,65 @@ class Registry:
         their identity; a contradiction raises :class:`RegistryError` and writes nothing.
         """
         guides = list(guides)
+        answers = self.codes_for([code_request(g) for g in guides])
+        return [with_codes(g, a) for g, a in zip(guides, answers, strict=True)]
+
+    def assign_matters(self, matters: Iterable[MatterRequest]) -> None:
+        """Give every matter of ``matters`` its catalog code, new ones in sorted order.
+
+        A build numbers the matters of a whole catalogue at once, so that coding its
+        guides batch by batch gives the codes a single :meth:`assign_many` would.
+        """
         with self._writing() as batch:
-            matters = [matter_identity(g.origin, g.matter_type, g.name, g.sub_name) for g in guides]
-            self._issue_all(
-                batch,
-                (
-                    (
-                        identity,
-                        str(g.catalog_code) if g.catalog_code else None,
-                        _display(g.name, g.sub_name),
-                    )
-                    for identity, g in zip(matters, guides, strict=True)
-                ),
-            )
+            self._issue_all(batch, (_matter_wanted(m) for m in matters))
+
+    def codes_for(self, requests: Sequence[CodeRequest]) -> list[GuideCodes]:
+        """The codes of the guides ``requests`` describe, issuing what is new in one batch.
+
+        The plain-data form of :meth:`assign_many`: a build's worker processes make the
+        requests and fill in the answers with :func:`with_codes`.
+        """
+        matters = [_matter_wanted(r.matter) for r in requests]
+        with self._writing() as batch:
+            self._issue_all(batch, matters)
+            catalogs = [self._resolve(identity) for identity, _, _ in matters]
             implementations = [
-                self._implementation(g, self._resolve(identity))
-                for identity, g in zip(matters, guides, strict=True)
+                self._implementation(r, c) for r, c in zip(requests, catalogs, strict=True)
             ]
-            for kind, parts in ((HANDLING_ITEM, _handling_items), (MATERIAL, _materials)):
+            for kind, parts_of in ((HANDLING_ITEM, _handling_items), (MATERIAL, _materials)):
                 self._issue_all(
                     batch,
                     (
-                        (part_identity(kind, str(impl), name), carried, {"name": name})
-                        for g, impl in zip(guides, implementations, strict=True)
-                        for name, carried in parts(g)
+                        (part_identity(kind, impl, name), carried, {"name": name})
+                        for r, impl in zip(requests, implementations, strict=True)
+                        for name, carried in parts_of(r)
                     ),
                 )
-            # Filled in before the batch is written: a retired part refuses the whole batch.
-            return [self._filled(g, i) for g, i in zip(guides, implementations, strict=True)]
+            # Resolved before the batch is written: a retired part refuses the whole batch.
+            return [
+                self._answer(*args)
+                for args in zip(requests, catalogs, implementations, strict=True)
+            ]
 
-    def _implementation(self, guide: Guide, catalog: str) -> ImplementationCode:
-        code = ImplementationCode(guide.agency.uscc, guide.level, _catalog_code(catalog))
-        if guide.implementation_code is not None and guide.implementation_code != code:
+    def _implementation(self, request: CodeRequest, catalog: str) -> str:
+        code = str(ImplementationCode(request.uscc, request.level, _catalog_code(catalog)))
+        if request.implementation is not None and request.implementation != code:
             raise RegistryError(
-                f"the guide carries implementation code {guide.implementation_code}, "
+                f"the guide carries implementation code {request.implementation}, "
                 f"but its agency, level and catalog code make {code}",
-                f"办事指南中的实施编码 {guide.implementation_code} 与由实施主体、"
+                f"办事指南中的实施编码 {request.implementation} 与由实施主体、"
                 f"层级和基本编码组成的 {code} 不符",
             )
         return code
 
-    def _filled(self, guide: Guide, implementation: ImplementationCode) -> Guide:
-        parent = str(implementation)
-
+    def _answer(self, request: CodeRequest, catalog: str, implementation: str) -> GuideCodes:
         def seq_of(kind: str, name: str) -> int:
-            # The parent is already a checked code: build on it rather than parse it again.
-            return int(self._resolve(part_identity(kind, parent, name))[len(parent) :])
+            return int(self._resolve(part_identity(kind, implementation, name))[31:])
 
-        return attrs.evolve(
-            guide,
-            catalog_code=implementation.catalog,
-            implementation_code=implementation,
-            handling_items=tuple(
-                attrs.evolve(
-                    item, code=HandlingItemCode(implementation, seq_of(HANDLING_ITEM, item.name))
-                )
-                for item in guide.handling_items
-            ),
-            materials=tuple(
-                attrs.evolve(m, code=MaterialCode(implementation, seq_of(MATERIAL, m.name)))
-                for m in guide.materials
-            ),
+        return GuideCodes(
+            catalog,
+            tuple(seq_of(HANDLING_ITEM, name) for name, _ in request.handling_items),
+            tuple(seq_of(MATERIAL, name) for name, _ in request.materials),
         )
 
     # --- lifecycle -----------------------------------------------------------------------
@@ -551,9 +554,84 @@ def _display(name: str, sub_name: str | None) -> dict[str, str]:
     return {"name": name} | ({"sub_name": sub_name} if sub_name else {})
 
 
-def _handling_items(guide: Guide) -> Iterator[tuple[str, str | None]]:
-    return ((i.name, str(i.code) if i.code else None) for i in guide.handling_items)
+def _handling_items(request: CodeRequest) -> tuple[tuple[str, str | None], ...]:
+    return request.handling_items
 
 
-def _materials(guide: Guide) -> Iterator[tuple[str, str | None]]:
-    return ((m.name, str(m.code) if m.code else None) for m in guide.materials)
+def _materials(request: CodeRequest) -> tuple[tuple[str, str | None], ...]:
+    return request.materials
+
+
+def _matter_wanted(matter: MatterRequest) -> tuple[Identity, str | None, dict[str, str]]:
+    identity = matter_identity(matter.origin, matter.matter_type, matter.name, matter.sub_name)
+    return identity, matter.catalog, _display(matter.name, matter.sub_name)
+
+
+# --- coding guides as plain data -----------------------------------------------------------
+
+
+class MatterRequest(NamedTuple):
+    """What the registry needs of a matter to give it a catalog code."""
+
+    origin: str
+    matter_type: MatterType
+    name: str
+    sub_name: str | None
+    catalog: str | None  # the code the guide already carries
+
+
+class CodeRequest(NamedTuple):
+    """What the registry needs of a guide to code it: plain data, cheap to send to a process."""
+
+    matter: MatterRequest
+    uscc: str
+    level: Level
+    implementation: str | None
+    handling_items: tuple[tuple[str, str | None], ...]  # (name, carried code)
+    materials: tuple[tuple[str, str | None], ...]
+
+
+class GuideCodes(NamedTuple):
+    """The registry's answer to a :class:`CodeRequest`: the catalog code and part numbers."""
+
+    catalog: str
+    handling_items: tuple[int, ...]
+    materials: tuple[int, ...]
+
+
+def code_request(guide: Guide) -> CodeRequest:
+    """The request to code ``guide``."""
+    return CodeRequest(
+        MatterRequest(
+            guide.origin,
+            guide.matter_type,
+            guide.name,
+            guide.sub_name,
+            str(guide.catalog_code) if guide.catalog_code else None,
+        ),
+        guide.agency.uscc,
+        guide.level,
+        str(guide.implementation_code) if guide.implementation_code else None,
+        tuple((i.name, str(i.code) if i.code else None) for i in guide.handling_items),
+        tuple((m.name, str(m.code) if m.code else None) for m in guide.materials),
+    )
+
+
+def with_codes(guide: Guide, codes: GuideCodes) -> Guide:
+    """``guide`` with the codes the registry answered filled in."""
+    implementation = ImplementationCode(
+        guide.agency.uscc, guide.level, _catalog_code(codes.catalog)
+    )
+    return attrs.evolve(
+        guide,
+        catalog_code=implementation.catalog,
+        implementation_code=implementation,
+        handling_items=tuple(
+            attrs.evolve(item, code=HandlingItemCode(implementation, seq))
+            for item, seq in zip(guide.handling_items, codes.handling_items, strict=True)
+        ),
+        materials=tuple(
+            attrs.evolve(m, code=MaterialCode(implementation, seq))
+            for m, seq in zip(guide.materials, codes.materials, strict=True)
+        ),
+    )

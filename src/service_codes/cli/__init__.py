@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import click
 
-from service_codes.cli.build import build, export
+from service_codes.cli.build import build_command as build
+from service_codes.cli.build import export
 from service_codes.cli.check import check
 from service_codes.cli.common import Lang, Say, default_lang
 from service_codes.cli.diff import diff

@@ -1,0 +1,503 @@
+"""Building a catalogue: every guide read, validated, coded and written, one batch at a time.
+
+Two passes over the guides, each spread over worker processes, with only a few batches
+in memory at once:
+
+1. *check*: read and validate every guide and note its content digest. Nothing is
+   written and no code is issued unless every guide is valid. The matters of the
+   whole catalogue are then numbered at once, so the codes do not depend on where
+   batches begin and end.
+2. *write*: the parent asks the registry for each batch's codes, in source order
+   (issuing stays in one process, so codes are the same with any number of
+   workers); the workers fill them in, render each guide and write it.
+
+The manifest (``OUT/manifest.tsv``) records each guide's digest and index entry. An
+incremental build redoes only the guides whose bytes changed, and gives the same
+files as a full build: it falls back to one when the ledger, the formats or the
+library version changed since the manifest was written.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import multiprocessing
+import os
+import pickle
+import shutil
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, Final, Literal, NamedTuple
+
+import attrs
+
+from service_codes.errors import InvalidGuide, ServiceCodesError
+from service_codes.formats import read_guide
+from service_codes.formats.json import to_json
+from service_codes.formats.xml import to_xml
+from service_codes.model import Guide
+from service_codes.problems import Report
+from service_codes.registry import (
+    CodeRequest,
+    GuideCodes,
+    MatterRequest,
+    Registry,
+    code_request,
+    with_codes,
+)
+from service_codes.rules import rule_problems
+
+Format = Literal["json", "xml"]
+RENDER: Final[dict[str, Callable[[Guide], bytes]]] = {
+    "json": lambda guide: to_json(guide).encode(),
+    "xml": to_xml,
+}
+BATCH: Final = 500  # guides per task: big enough to amortize a round trip, small in memory
+MANIFEST: Final = "manifest.tsv"
+
+
+class BuildError(ServiceCodesError):
+    """The build cannot go on: no guides, or a guide changed while it ran."""
+
+
+class CatalogueInvalid(ServiceCodesError):
+    """Some guides of the catalogue are invalid; nothing was written."""
+
+    def __init__(self, counts: Counts, total: int) -> None:
+        super().__init__(
+            f"{counts.invalid} of {total} guides are invalid; nothing was written",
+            f"{total} 份中有 {counts.invalid} 份无效，未写出任何文件",
+        )
+        self.counts = counts
+        self.total = total
+
+
+@attrs.define
+class Counts:
+    """Invalid guides, errors and warnings found so far."""
+
+    invalid: int = 0
+    errors: int = 0
+    warnings: int = 0
+
+    def add(self, report: Report) -> None:
+        self.invalid += not report.ok
+        self.errors += len(report.errors)
+        self.warnings += len(report.warnings)
+
+
+class Listener:
+    """What a build tells as it goes; the command line shows it, a library caller may not."""
+
+    def start(self, guides: int) -> None:
+        """The build has found ``guides`` guides."""
+
+    def report(self, source: Path, report: Report) -> None:
+        """A guide has problems (errors or warnings)."""
+
+    def advance(self, phase: Literal["check", "write"], guides: int) -> None:
+        """``guides`` more guides are checked, or written."""
+
+
+@attrs.frozen
+class Built:
+    """What a build did."""
+
+    guides: int
+    rebuilt: int  # guides coded and written again; the rest were unchanged
+    new_codes: int
+    counts: Counts
+    incremental: bool  # False when there was no earlier build that fits to build on
+
+
+# --- what the workers do -----------------------------------------------------------------
+
+
+class Checked(NamedTuple):
+    """Pass 1's finding on a new or changed guide: its digest and, when valid, its request."""
+
+    digest: str
+    request: CodeRequest | None
+
+    @property
+    def valid(self) -> CodeRequest:
+        assert self.request is not None, "only valid guides get this far"
+        return self.request
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def read_and_check(data: bytes) -> tuple[Guide | None, Report]:
+    """A guide's bytes (JSON or XML) read and validated."""
+    try:
+        guide = read_guide(data)
+    except InvalidGuide as error:
+        return None, Report(error.problems)
+    # read_guide has checked the schema; what is left to check are the rules.
+    return guide, Report(rule_problems(guide))
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise OSError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+def _check_batch(
+    guides: Path,
+    out: Path,
+    suffixes: tuple[str, ...],
+    names: Sequence[str],
+    previous: Sequence[str | None],
+) -> tuple[list[Checked | None], list[tuple[str, Report]]]:
+    """Pass 1 over one batch: (finding per guide, the reports that have problems)."""
+    found: list[Checked | None] = []
+    reports = []
+    for name, before in zip(names, previous, strict=True):
+        data = _read(guides / name)
+        digest = _digest(data)
+        stem = name[: -len(".json")]
+        if digest == before and all((out / f"{stem}{s}").is_file() for s in suffixes):
+            found.append(None)
+            continue
+        guide, report = read_and_check(data)
+        if report.problems:
+            reports.append((name, report))
+        found.append(Checked(digest, code_request(guide) if guide and report.ok else None))
+    return found, reports
+
+
+def _write_batch(
+    guides: Path,
+    out: Path,
+    formats: tuple[Format, ...],
+    names: Sequence[str],
+    digests: Sequence[str],
+    codes: Sequence[GuideCodes],
+) -> list[str]:
+    """Pass 2 over one batch: fill in the codes, write every format; the index entries."""
+    entries = []
+    for name, digest, answer in zip(names, digests, codes, strict=True):
+        data = _read(guides / name)
+        if _digest(data) != digest:
+            raise BuildError(
+                f"{guides / name} changed during the build; build again",
+                f"构建期间 {guides / name} 被修改，请重新构建",
+            )
+        guide = with_codes(read_guide(data), answer)
+        stem = name[: -len(".json")]
+        for format_ in formats:
+            _write_bytes(out / f"{stem}.{format_}", RENDER[format_](guide))
+        entries.append(_index_line(stem, formats, guide))
+    return entries
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    """Write through a temporary file so a reader never sees half a file.
+
+    A file that already holds ``data`` is left alone: reading it is far cheaper than
+    creating a file, and a rebuild mostly writes what is there.
+    """
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+    except FileNotFoundError:
+        pass
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def _index_line(stem: str, formats: tuple[Format, ...], guide: Guide) -> str:
+    entry = {
+        "file": f"guides/{stem}.{formats[0]}",
+        "files": [f"guides/{stem}.{f}" for f in formats],
+        "name": guide.name,
+        "sub_name": guide.sub_name,
+        "matter_type": guide.matter_type.value,
+        "agency": guide.agency.name,
+        "uscc": guide.agency.uscc,
+        "catalog_code": str(guide.catalog_code),
+        "implementation_code": str(guide.implementation_code),
+        "version": guide.version,
+        "state": guide.state.value,
+    }
+    return json.dumps(entry, ensure_ascii=False)
+
+
+# --- the manifest of the last build ------------------------------------------------------
+
+
+def _header(formats: tuple[Format, ...], registry: Registry) -> str:
+    return json.dumps(
+        {"library": version("service-codes"), "formats": formats, "ledger": registry.head}
+    )
+
+
+class Previous(NamedTuple):
+    """One guide in the manifest of the last build."""
+
+    name: str
+    digest: str
+    entry: str
+
+
+def _previous(out: Path, header: str) -> Iterator[Previous] | None:
+    """The last build's guides in name order, if its manifest fits this build; else None."""
+    try:
+        file = (out / MANIFEST).open(encoding="utf-8")
+    except OSError:
+        return None
+    if file.readline().rstrip("\n") != header:
+        file.close()
+        return None
+
+    def rows() -> Iterator[Previous]:
+        with file:
+            for number, line in enumerate(file, start=2):
+                try:
+                    digest, name, entry = line.rstrip("\n").split("\t")
+                    yield Previous(json.loads(name), digest, entry)
+                except ValueError:
+                    raise BuildError(
+                        f"{out / MANIFEST} is damaged at line {number};"
+                        " build without --incremental",
+                        f"{out / MANIFEST} 第 {number} 行已损坏，请不带 --incremental 重新构建",
+                    ) from None
+
+    return rows()
+
+
+def _lookup(rows: Iterator[Previous] | None) -> Callable[[str], Previous | None]:
+    """Find rows by name, for names asked in increasing order (a merge join)."""
+    pending: Previous | None = None
+
+    def find(name: str) -> Previous | None:
+        nonlocal pending
+        if rows is None:
+            return None
+        while pending is None or pending.name < name:
+            pending = next(rows, None)
+            if pending is None:
+                return None
+        return pending if pending.name == name else None
+
+    return find
+
+
+# --- the parent ----------------------------------------------------------------------------
+
+
+class _Inline(Executor):
+    """Runs each task as it is submitted: one process, nothing pickled."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:
+            future.set_exception(error)
+        return future
+
+
+def _pool(workers: int, batches: int) -> Executor:
+    if workers <= 1 or batches <= 1:
+        return _Inline()
+    # A fork server that has imported the library starts workers quickly, without
+    # copying the parent's registry or forking its threads.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return ProcessPoolExecutor(workers, mp_context=context)
+
+
+def _ordered(
+    pool: Executor, calls: Iterable[tuple[Any, Callable[..., Any], tuple[Any, ...]]], ahead: int
+) -> Iterator[tuple[Any, Any]]:
+    """(context, result) of each (context, function, arguments) in order, ``ahead`` at a time."""
+    running: deque[tuple[Any, Future[Any]]] = deque()
+    for context, fn, args in calls:
+        running.append((context, pool.submit(fn, *args)))
+        if len(running) >= ahead:
+            context, future = running.popleft()
+            yield context, future.result()
+    for context, future in running:
+        yield context, future.result()
+
+
+def source_names(guides: Path) -> list[str]:
+    """The file names of a catalogue's guides (``*.json``), sorted."""
+    try:
+        with os.scandir(guides) as entries:
+            # Folders named *.json stay in, to be refused when read.
+            return sorted(e.name for e in entries if e.name.endswith(".json"))
+    except FileNotFoundError:
+        return []
+
+
+def build(
+    catalogue: Path,
+    out: Path,
+    formats: Sequence[Format] = ("json",),
+    *,
+    workers: int = 1,
+    incremental: bool = False,
+    listener: Listener | None = None,
+    batch: int = BATCH,
+) -> Built:
+    """Validate, code and write every guide of ``catalogue`` (``guides/*.json``) to ``out``.
+
+    Writes ``out/guides/NAME.FORMAT`` for each format, ``out/index.json`` and the
+    manifest, and removes the guides of an earlier build whose source is gone. When
+    a guide is invalid, raises :class:`CatalogueInvalid` after telling ``listener``
+    every report with problems; then nothing is written and no code is issued.
+    ``incremental`` rewrites only the guides whose bytes changed since the last build.
+    The output is the same for any number of ``workers``.
+    """
+    formats = tuple(dict.fromkeys(formats))
+    listener = listener or Listener()
+    guides = catalogue / "guides"
+    names = source_names(guides)
+    if not names:
+        raise BuildError(f"no guides found in {guides}", f"{guides} 中没有办事指南")
+    listener.start(len(names))
+    # Opening the registry creates its ledger: an incremental build has one already.
+    registry = Registry.open(catalogue) if incremental and _has_ledger(catalogue) else None
+    previous = _previous(out, _header(formats, registry)) if registry else None
+    batches = [names[i : i + batch] for i in range(0, len(names), batch)]
+    ahead = 2 * max(workers, 1)
+    with _pool(workers, len(batches)) as pool, tempfile.TemporaryFile() as spill:
+        checked = _check(pool, batches, guides, out / "guides", formats, previous, ahead)
+        counts = Counts()
+        matters: set[MatterRequest] = set()
+        for found, reports in checked:
+            for name, report in reports:
+                listener.report(guides / name, report)
+                counts.add(report)
+            if not counts.invalid:  # past the first invalid guide, only its reports matter
+                matters.update(f.valid.matter for f in found if isinstance(f, Checked))
+                pickle.dump(found, spill, pickle.HIGHEST_PROTOCOL)
+            listener.advance("check", len(found))
+        if counts.invalid:
+            raise CatalogueInvalid(counts, len(names))
+        registry = registry or Registry.open(catalogue)
+        before = registry.size
+        registry.assign_matters(sorted(matters))
+        spill.seek(0)
+        (out / "guides").mkdir(parents=True, exist_ok=True)
+        found_again = (pickle.load(spill) for _ in batches)
+        rebuilt = _write(
+            pool,
+            registry,
+            zip(batches, found_again, strict=True),
+            guides,
+            out,
+            formats,
+            ahead,
+            listener,
+        )
+    _finish(out, names, formats, registry)
+    return Built(len(names), rebuilt, registry.size - before, counts, previous is not None)
+
+
+def _has_ledger(catalogue: Path) -> bool:
+    return (catalogue / "codes.jsonl").is_file()
+
+
+def _check(
+    pool: Executor,
+    batches: list[list[str]],
+    guides: Path,
+    out: Path,
+    formats: tuple[Format, ...],
+    previous: Iterator[Previous] | None,
+    ahead: int,
+) -> Iterator[tuple[list[Checked | Previous], list[tuple[str, Report]]]]:
+    """Pass 1: each batch's findings (the manifest's row where a guide is unchanged)."""
+    find = _lookup(previous)
+    suffixes = tuple(f".{f}" for f in formats)
+
+    def calls() -> Iterator[tuple[Any, Callable[..., Any], tuple[Any, ...]]]:
+        for batch in batches:
+            rows = [find(name) for name in batch]
+            digests = [row.digest if row else None for row in rows]
+            yield rows, _check_batch, (guides, out, suffixes, batch, digests)
+
+    for rows, (found, reports) in _ordered(pool, calls(), ahead):
+        yield [f if f is not None else row for f, row in zip(found, rows, strict=True)], reports
+
+
+def _write(
+    pool: Executor,
+    registry: Registry,
+    batches: Iterable[tuple[list[str], list[Checked | Previous]]],
+    guides: Path,
+    out: Path,
+    formats: tuple[Format, ...],
+    ahead: int,
+    listener: Listener,
+) -> int:
+    """Pass 2: code and write what changed; index everything, in name order."""
+
+    def calls() -> Iterator[tuple[Any, Callable[..., Any], tuple[Any, ...]]]:
+        for names, found in batches:
+            changed = [(n, f) for n, f in zip(names, found, strict=True) if isinstance(f, Checked)]
+            codes = registry.codes_for([f.valid for _, f in changed])
+            digests = [f.digest for _, f in changed]
+            yield (
+                (names, found),
+                _write_batch,
+                (guides, out / "guides", formats, [n for n, _ in changed], digests, codes),
+            )
+
+    rebuilt = 0
+    with (
+        (out / ".index.json.tmp").open("w", encoding="utf-8") as index,
+        (out / f".{MANIFEST}.tmp").open("w", encoding="utf-8") as manifest,
+    ):
+        index.write("[")
+        separator = "\n"
+        for (names, found), entries in _ordered(pool, calls(), ahead):
+            written = iter(entries)
+            for name, finding in zip(names, found, strict=True):
+                entry = next(written) if isinstance(finding, Checked) else finding.entry
+                index.write(f"{separator}{entry}")
+                separator = ",\n"
+                manifest.write(f"{finding.digest}\t{json.dumps(name)}\t{entry}\n")
+            rebuilt += len(entries)
+            listener.advance("write", len(names))
+        index.write("\n]\n")
+    return rebuilt
+
+
+def _finish(out: Path, names: list[str], formats: tuple[Format, ...], registry: Registry) -> None:
+    """Put the index and manifest in place and remove what an earlier build left over."""
+    os.replace(out / ".index.json.tmp", out / "index.json")
+    _remove_stale(out / "guides", names, tuple(f".{f}" for f in formats))
+    # The header records the ledger as this build left it, so it goes on top last.
+    rows = out / f".{MANIFEST}.tmp"
+    with (out / f".{MANIFEST}.new").open("w", encoding="utf-8") as manifest, rows.open() as body:
+        manifest.write(_header(formats, registry) + "\n")
+        shutil.copyfileobj(body, manifest)
+    os.replace(out / f".{MANIFEST}.new", out / MANIFEST)
+    rows.unlink()
+
+
+def _remove_stale(folder: Path, names: list[str], suffixes: tuple[str, ...]) -> None:
+    """Remove guides an earlier build wrote whose source is gone or whose format is not built."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            stem, _, suffix = entry.name.rpartition(".")
+            if suffix not in ("json", "xml") or not entry.is_file():
+                continue
+            source = f"{stem}.json"
+            at = bisect.bisect_left(names, source)
+            if f".{suffix}" not in suffixes or at == len(names) or names[at] != source:
+                os.unlink(entry.path)
