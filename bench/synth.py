@@ -6,6 +6,7 @@ materials and 3-8 steps per guide; a share of fees, handling items and sub-items
 The same seed gives the same guides, so the same bytes.
 
 Run: python bench/synth.py [COUNT] [--seed N] [--out DIR]   (writes DIR/guides/*.json)
+A catalogue is written in chunks of 1,000 guides, each chunk seeded by its first index.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import random
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from service_codes import (
@@ -218,16 +220,38 @@ def guides(
         yield guide(index, rnd, materials)
 
 
+CHUNK = 1000  # guides per generator seed, so a catalogue is written by many processes alike
+
+
+def _write_chunk(folder: Path, seed: int, start: int, count: int) -> None:
+    for index, g in enumerate(guides(count, seed, start=start), start=start):
+        (folder / f"{index:07d}.json").write_text(to_json(g), encoding="utf-8")
+
+
+def write_catalogue(folder: Path, count: int, seed: int = 20261125) -> Path:
+    """Write ``count`` guides to ``folder/guides``, one seed per chunk of 1,000, on every CPU."""
+    guides_folder = folder / "guides"
+    guides_folder.mkdir(parents=True, exist_ok=True)
+    starts = range(0, count, CHUNK)
+    with ProcessPoolExecutor() as pool:
+        for done in pool.map(
+            _write_chunk,
+            [guides_folder] * len(starts),
+            [seed] * len(starts),
+            starts,
+            [min(CHUNK, count - s) for s in starts],
+        ):
+            assert done is None
+    return guides_folder
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("count", type=int, nargs="?", default=1000)
     parser.add_argument("--seed", type=int, default=20261125)
     parser.add_argument("--out", type=Path, default=Path("synthetic"))
     args = parser.parse_args()
-    folder = args.out / "guides"
-    folder.mkdir(parents=True, exist_ok=True)
-    for index, g in enumerate(guides(args.count, args.seed)):
-        (folder / f"{index:07d}.json").write_text(to_json(g), encoding="utf-8")
+    folder = write_catalogue(args.out, args.count, args.seed)
     print(f"wrote {args.count} guides to {folder}")
 
 
