@@ -195,3 +195,30 @@ def test_a_missing_head_is_reported_by_verify(folder: Path) -> None:
     (folder / "codes.head").unlink()
     with pytest.raises(RegistryCorrupt, match="head"):
         Registry.open(folder).verify()
+
+
+def test_a_snapshot_saved_after_a_large_batch_covers_it(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(registry_module, "_SNAPSHOT_AFTER", 5)
+    (folder / "codes.snapshot").unlink(missing_ok=True)
+    registry = Registry.open(folder)
+    before = (folder / "codes.snapshot").read_bytes() if registry.size >= 5 else b""
+    registry.assign_many(BUNDLED[1:])
+    assert registry.size >= 5
+    registry.save_snapshot()
+    saved = (folder / "codes.snapshot").read_bytes()
+    assert saved != before
+    registry.save_snapshot()  # nothing new since: the snapshot is left as it is
+    assert (folder / "codes.snapshot").read_bytes() == saved
+    # The next open replays no event: the snapshot alone knows every code of the batch.
+
+    def replayed(*args: object) -> None:
+        raise AssertionError("an event was replayed")
+
+    monkeypatch.setattr(registry_module, "apply_event", replayed)
+    reopened = Registry.open(folder)
+    assert reopened.head == registry.head
+    assert [reopened.catalog_code_of(g.matter) for g in BUNDLED[1:]] == [
+        registry.catalog_code_of(g.matter) for g in BUNDLED[1:]
+    ]

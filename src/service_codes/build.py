@@ -36,10 +36,11 @@ from typing import Any, Final, Literal, NamedTuple
 
 import attrs
 
+from service_codes.convert import guide_to_data
 from service_codes.errors import InvalidGuide, ServiceCodesError
 from service_codes.formats import read_guide
-from service_codes.formats.json import to_json
-from service_codes.formats.xml import to_xml
+from service_codes.formats.json import data_to_json
+from service_codes.formats.xml import data_to_xml
 from service_codes.model import Guide
 from service_codes.problems import Report
 from service_codes.registry import (
@@ -53,9 +54,10 @@ from service_codes.registry import (
 from service_codes.rules import rule_problems
 
 Format = Literal["json", "xml"]
-RENDER: Final[dict[str, Callable[[Guide], bytes]]] = {
-    "json": lambda guide: to_json(guide).encode(),
-    "xml": to_xml,
+# Both formats are written from one unstructuring of the guide.
+RENDER: Final[dict[str, Callable[[dict[str, Any]], bytes]]] = {
+    "json": data_to_json,
+    "xml": data_to_xml,
 }
 BATCH: Final = 500  # guides per task: big enough to amortize a round trip, small in memory
 MANIFEST: Final = "manifest.tsv"
@@ -193,9 +195,10 @@ def _write_batch(
                 f"构建期间 {guides / name} 被修改，请重新构建",
             )
         guide = with_codes(read_guide(data), answer)
+        unstructured = guide_to_data(guide)
         stem = name[: -len(".json")]
         for format_ in formats:
-            _write_bytes(out / f"{stem}.{format_}", RENDER[format_](guide))
+            _write_bytes(out / f"{stem}.{format_}", RENDER[format_](unstructured))
         entries.append(_index_line(stem, formats, guide))
     return entries
 
@@ -404,6 +407,7 @@ def build(
             listener,
         )
     _finish(out, names, formats, registry)
+    registry.save_snapshot()  # so that the next build opens the registry quickly
     return Built(len(names), rebuilt, registry.size - before, counts, previous is not None)
 
 

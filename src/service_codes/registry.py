@@ -87,6 +87,7 @@ class Registry:
         self._ledger = Ledger(folder)
         self._index = Index()
         self._date = ""  # of the batch being written
+        self._unsaved = 0  # events read or written since the snapshot was saved or loaded
 
     @classmethod
     def open(cls, folder: str | Path, *, today: Callable[[], dt.date] = dt.date.today) -> Registry:
@@ -125,13 +126,24 @@ class Registry:
 
     # --- reading -------------------------------------------------------------------------
 
+    def save_snapshot(self) -> None:
+        """Save the index beside the ledger, if enough events came since the last snapshot.
+
+        Then the next :meth:`open` reads the snapshot instead of replaying those events:
+        worth calling after issuing a large batch, as a build does.
+        """
+        if self._unsaved >= _SNAPSHOT_AFTER:
+            with self._ledger.lock:
+                self._ledger.save_snapshot(self._index.state())
+            self._unsaved = 0
+
     def _load(self) -> None:
         with no_gc():
             state = self._ledger.load_snapshot()
             self._index = Index.from_state(state) if state else Index()
-            replayed = self._catch_up()
-        if replayed >= _SNAPSHOT_AFTER:
-            self._ledger.save_snapshot(self._index.state())
+            self._unsaved = 0
+            self._catch_up()
+        self.save_snapshot()
 
     def _catch_up(self) -> int:
         """Apply what was appended since the last read; returns how many events."""
@@ -143,7 +155,9 @@ class Registry:
                 raise RegistryCorrupt(
                     f"ledger line {number}: {error}", f"登记簿第 {number} 行：{error}", line=number
                 ) from None
-        return self._ledger.lines + 1 - first_line
+        replayed = self._ledger.lines + 1 - first_line
+        self._unsaved += replayed
+        return replayed
 
     def verify(self) -> None:
         """Check the whole ledger: hashes, chain, head, well-formed events, unique codes.
@@ -222,6 +236,7 @@ class Registry:
                 yield batch
                 if batch:
                     self._ledger.append(batch)
+                    self._unsaved += len(batch)
             except BaseException:
                 # The index may hold codes that never reached the disk: read it again.
                 self._ledger = Ledger(self.folder)

@@ -6,6 +6,8 @@ so equal guides give identical text, and ``from_json(to_json(g)) == g``.
 
 from __future__ import annotations
 
+from typing import Any
+
 import orjson
 
 from service_codes.convert import guide_to_data
@@ -19,7 +21,12 @@ _LAYOUT = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
 
 def to_json(guide: Guide) -> str:
     """The canonical JSON text of a guide, ending with a newline."""
-    return orjson.dumps(guide_to_data(guide), option=_LAYOUT).decode()
+    return data_to_json(guide_to_data(guide)).decode()
+
+
+def data_to_json(data: dict[str, Any]) -> bytes:
+    """:func:`to_json` as UTF-8 bytes, of a guide already unstructured by ``guide_to_data``."""
+    return orjson.dumps(data, option=_LAYOUT)
 
 
 def _junk(message: str, message_zh: str) -> InvalidGuide:

@@ -141,8 +141,13 @@ def to_xml(guide: Guide) -> bytes:
 
     Raises :class:`InvalidGuide` for text XML cannot carry (control characters).
     """
+    return data_to_xml(guide_to_data(guide))
+
+
+def data_to_xml(data: dict[str, Any]) -> bytes:
+    """:func:`to_xml` of a guide already unstructured by ``convert.guide_to_data``."""
     out = [f"<?xml version='1.0' encoding='UTF-8'?>\n<guide xmlns=\"{NAMESPACE}\">\n"]
-    _write(out, guide_to_data(guide), _guide_node(), "  ")
+    _write(out, data, _guide_node(), "  ")
     out.append("</guide>\n")
     text = "".join(out)
     bad = _NOT_XML.search(text)
