@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -64,8 +65,12 @@ def test_handling_item_and_material_codes_extend_their_parent() -> None:
 @given(data=st.data())
 def test_parse_of_str_is_identity(strategy, cls, data) -> None:  # type: ignore[no-untyped-def]
     code = data.draw(strategy)
-    assert cls.parse(str(code)) == code
+    parsed = cls.parse(str(code))
+    assert parsed == code and type(parsed) is cls
     assert parse_code(str(code)) == code
+    # Parsing fills the slots directly: the result is as frozen as a constructed code.
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        setattr(parsed, attrs.fields(cls)[0].name, None)
 
 
 @given(catalog_codes)

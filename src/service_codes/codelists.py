@@ -19,7 +19,7 @@ from __future__ import annotations
 import enum
 import tomllib
 from importlib import resources
-from typing import Final, Literal, TypeVar
+from typing import Final, Literal, TypeVar, cast
 
 from service_codes.errors import InvalidComponent
 
@@ -203,14 +203,14 @@ _Key = tuple[type[enum.StrEnum], str]
 
 
 def _load() -> tuple[
-    dict[_Key, str], dict[tuple[_Key, Scheme], str], dict[tuple[_Key, Scheme], str]
+    dict[_Key, str], dict[tuple[_Key, Scheme], str], dict[tuple[_Key, Scheme], enum.StrEnum]
 ]:
     data = tomllib.loads(
         resources.files("service_codes").joinpath("codelists.toml").read_text("utf-8")
     )
     labels: dict[_Key, str] = {}
     codes: dict[tuple[_Key, Scheme], str] = {}
-    slugs: dict[tuple[_Key, Scheme], str] = {}
+    members: dict[tuple[_Key, Scheme], enum.StrEnum] = {}
     for enum_type, table in _TABLES.items():
         rows = data[table]
         # The data file and the enums must describe the same lists, member for member.
@@ -223,11 +223,11 @@ def _load() -> tuple[
                 value = row.get(scheme, row.get("code"))
                 if value is not None:
                     codes[(enum_type, member.value), scheme] = value
-                    slugs[(enum_type, value), scheme] = member.value
-    return labels, codes, slugs
+                    members[(enum_type, value), scheme] = member
+    return labels, codes, members
 
 
-_LABELS, _CODES, _SLUGS = _load()
+_LABELS, _CODES, _MEMBERS = _load()
 _BY_LABEL: Final = {(enum_type, label): slug for (enum_type, slug), label in _LABELS.items()}
 # Every code-list enum, for formats that look them up by name.
 ENUMS: Final[dict[str, type[enum.StrEnum]]] = {e.__name__: e for e in _TABLES}
@@ -268,10 +268,10 @@ def from_code(enum_type: type[E], value: str, scheme: Scheme = "gbt39046") -> E:
 
     Raises :class:`InvalidComponent` for a code the scheme does not know.
     """
-    slug = _SLUGS.get(((enum_type, value), scheme))
-    if slug is None:
+    member = _MEMBERS.get(((enum_type, value), scheme))
+    if member is None:
         raise InvalidComponent(
             f"{value!r} is not a known {enum_type.__name__} code in scheme {scheme!r}",
             f"{value!r} 不是编码方案 {scheme} 中已知的{enum_type.__name__}代码",
         )
-    return enum_type(slug)
+    return cast(E, member)

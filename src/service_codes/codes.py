@@ -17,7 +17,7 @@ CatalogCode(origin='00', matter_type=<MatterType.LICENSING: 'licensing'>, main=4
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any, Final, TypeVar, cast
 
 import attrs
 
@@ -26,7 +26,6 @@ from service_codes.codelists import Level, MatterType
 from service_codes.errors import InvalidComponent, InvalidFormat, InvalidLength
 from service_codes.identifiers import PROVINCES, validate_uscc
 
-_DIGITS: Final = frozenset("0123456789")
 NATIONAL_ORIGIN: Final = "00"
 
 
@@ -45,13 +44,13 @@ def _text(text: object, kind: str, lengths: tuple[int, ...]) -> str:
 
 
 def _digits(text: str, what: str) -> str:
-    if any(ch not in _DIGITS for ch in text):
+    if not (text.isascii() and text.isdigit()):
         raise InvalidFormat(f"the {what} {text!r} must be digits", f"{what} {text!r} 必须是数字")
     return text
 
 
-def _in_range(what: str, low: int, high: int) -> Callable[[Any, attrs.Attribute[int], int], None]:
-    def check(instance: object, attribute: attrs.Attribute[int], value: int) -> None:
+def _in_range(what: str, low: int, high: int) -> Callable[[Any, Any, int], None]:
+    def check(instance: object, attribute: object, value: int) -> None:
         if type(value) is not int or not low <= value <= high:
             raise InvalidComponent(
                 f"the {what} must be {low}..{high}, not {value!r}",
@@ -75,7 +74,7 @@ def _part(*types: type) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
     return check
 
 
-def _check_origin(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
+def _check_origin(instance: object, attribute: object, value: str) -> None:
     if not isinstance(value, str) or (value != NATIONAL_ORIGIN and value not in PROVINCES):
         raise InvalidComponent(
             f"the origin {value!r} is neither 00 (national) nor a GB/T 2260 province code",
@@ -90,6 +89,59 @@ def _check_uscc(instance: object, attribute: attrs.Attribute[str], value: str) -
         )
 
 
+_check_main = _in_range("main item number", 1, 99999)
+_check_handling_item = _in_range("handling-item number", 1, 99)
+_check_material = _in_range("material number", 1, 999)
+_Code = TypeVar("_Code")
+
+
+def _checked(cls: type[_Code], *parts: object) -> _Code:
+    """A code from parts ``parse`` has checked already: the validators need not look again."""
+    return cast(_Code, _BUILDERS[cls](*parts))
+
+
+def _builder(cls: type[_Code]) -> Callable[..., _Code]:
+    """A function that puts a code's parts straight into its slots, in field order.
+
+    Unrolled for the two to four parts a code has: parsing builds a code of every
+    code of every guide, and a loop here costs as much as the validators it skips.
+    """
+    new = object.__new__
+    puts = tuple(getattr(cls, field.name).__set__ for field in attrs.fields(cls))  # type: ignore[arg-type]
+    if len(puts) == 2:
+        put_a, put_b = puts
+
+        def two(a: object, b: object) -> _Code:
+            code = new(cls)
+            put_a(code, a)
+            put_b(code, b)
+            return code
+
+        return two
+    if len(puts) == 3:
+        put_a, put_b, put_c = puts
+
+        def three(a: object, b: object, c: object) -> _Code:
+            code = new(cls)
+            put_a(code, a)
+            put_b(code, b)
+            put_c(code, c)
+            return code
+
+        return three
+    put_a, put_b, put_c, put_d = puts
+
+    def four(a: object, b: object, c: object, d: object) -> _Code:
+        code = new(cls)
+        put_a(code, a)
+        put_b(code, b)
+        put_c(code, c)
+        put_d(code, d)
+        return code
+
+    return four
+
+
 @attrs.frozen
 class CatalogCode:
     """基本编码, 12 digits: origin (2) + matter type (2) + main item (5) + sub-item (3).
@@ -100,7 +152,7 @@ class CatalogCode:
 
     origin: str = attrs.field(validator=_check_origin)
     matter_type: MatterType = attrs.field(validator=_part(MatterType))
-    main: int = attrs.field(validator=_in_range("main item number", 1, 99999))
+    main: int = attrs.field(validator=_check_main)
     sub: int = attrs.field(default=0, validator=_in_range("sub-item number", 0, 999))
 
     def __str__(self) -> str:
@@ -117,7 +169,10 @@ class CatalogCode:
                 f"the matter type {code[2:4]!r} is not a known type code",
                 f"事项类型 {code[2:4]!r} 不是已知的类型代码",
             ) from None
-        return cls(code[:2], matter_type, int(code[4:9]), int(code[9:12]))
+        origin, main = code[:2], int(code[4:9])
+        _check_origin(None, None, origin)
+        _check_main(None, None, main)
+        return _checked(cls, origin, matter_type, main, int(code[9:12]))
 
 
 def _level(text: str) -> Level:
@@ -145,7 +200,9 @@ class ImplementationCode:
     def parse(cls, text: object) -> ImplementationCode:
         """Read a 31-character implementation code; raises InvalidCode naming the wrong part."""
         code = _text(text, "implementation code", (31,))
-        return cls(validate_uscc(code[:18]), _level(code[18]), CatalogCode.parse(code[19:]))
+        return _checked(
+            cls, validate_uscc(code[:18]), _level(code[18]), CatalogCode.parse(code[19:])
+        )
 
 
 @attrs.frozen
@@ -153,7 +210,7 @@ class HandlingItemCode:
     """业务办理项编码, 33 characters: implementation code + sequence 01..99."""
 
     implementation: ImplementationCode = attrs.field(validator=_part(ImplementationCode))
-    seq: int = attrs.field(validator=_in_range("handling-item number", 1, 99))
+    seq: int = attrs.field(validator=_check_handling_item)
 
     def __str__(self) -> str:
         return f"{self.implementation}{self.seq:02d}"
@@ -163,7 +220,8 @@ class HandlingItemCode:
         """Read a 33-character handling-item code; raises InvalidCode naming the wrong part."""
         code = _text(text, "handling-item code", (33,))
         seq = int(_digits(code[31:], "handling-item number"))
-        return cls(ImplementationCode.parse(code[:31]), seq)
+        _check_handling_item(None, None, seq)
+        return _checked(cls, ImplementationCode.parse(code[:31]), seq)
 
 
 @attrs.frozen
@@ -173,7 +231,7 @@ class MaterialCode:
     parent: ImplementationCode | HandlingItemCode = attrs.field(
         validator=_part(ImplementationCode, HandlingItemCode)
     )
-    seq: int = attrs.field(validator=_in_range("material number", 1, 999))
+    seq: int = attrs.field(validator=_check_material)
 
     def __str__(self) -> str:
         return f"{self.parent}{self.seq:03d}"
@@ -183,16 +241,20 @@ class MaterialCode:
         """Read a 34- or 36-character material code; raises InvalidCode naming the wrong part."""
         code = _text(text, "material code", (34, 36))
         seq = int(_digits(code[-3:], "material number"))
+        _check_material(None, None, seq)
         parent_text = code[:-3]
         parent = (
             ImplementationCode.parse(parent_text)
             if len(parent_text) == 31
             else HandlingItemCode.parse(parent_text)
         )
-        return cls(parent, seq)
+        return _checked(cls, parent, seq)
 
 
 Code = CatalogCode | ImplementationCode | HandlingItemCode | MaterialCode
+_BUILDERS: Final[dict[type, Callable[..., Code]]] = {
+    cls: _builder(cls) for cls in (CatalogCode, ImplementationCode, HandlingItemCode, MaterialCode)
+}
 _BY_LENGTH: Final[dict[int, Callable[[object], Code]]] = {
     12: CatalogCode.parse,
     31: ImplementationCode.parse,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterator
 from typing import Any, Final
 
 import attrs
@@ -46,37 +47,137 @@ def part_identity(kind: str, parent: str, name: str) -> Identity:
     return (kind, parent, normalize_name(name))
 
 
+class Codes:
+    """Every identity's code, aliases too, kept small enough for a province's ledger.
+
+    A part's code is its parent's code and a number, so parts are kept as
+    parent -> name -> number: a million guides' ten million material codes take
+    about a tenth of the memory that identity tuples and code strings would.
+    Anything else (catalog codes, and a part code not shaped so) is kept as it is.
+    """
+
+    def __init__(
+        self,
+        other: dict[Identity, str] | None = None,
+        parts: dict[str, dict[str, dict[str, int]]] | None = None,
+    ) -> None:
+        self.other = other or {}
+        self.parts = parts or {kind: {} for kind in SEQ_WIDTH}
+        self._other_codes = set(self.other.values())
+
+    def state(self) -> tuple[Any, ...]:
+        # A list of pairs is about twice as quick to marshal as the dict itself.
+        return list(self.other.items()), self.parts
+
+    @classmethod
+    def from_state(cls, state: tuple[Any, ...]) -> Codes:
+        return cls(dict(state[0]), state[1])
+
+    def _numbers(self, identity: Identity) -> dict[str, int] | None:
+        if len(identity) == 3 and identity[0] in SEQ_WIDTH:
+            return self.parts[identity[0]].get(identity[1])
+        return None
+
+    def get(self, identity: Identity, default: str | None = None) -> str | None:
+        numbers = self._numbers(identity)
+        if numbers is not None and identity[2] in numbers:
+            kind, parent, name = identity
+            return f"{parent}{numbers[name]:0{SEQ_WIDTH[kind]}d}"
+        return self.other.get(identity, default)
+
+    def __contains__(self, identity: Identity) -> bool:
+        return self.get(identity) is not None
+
+    def __getitem__(self, identity: Identity) -> str:
+        code = self.get(identity)
+        if code is None:
+            raise KeyError(identity)
+        return code
+
+    def __setitem__(self, identity: Identity, code: str) -> None:
+        if len(identity) == 3 and identity[0] in SEQ_WIDTH:
+            kind, parent, name = identity
+            digits = code[len(parent) :]
+            if (
+                code.startswith(parent)
+                and len(digits) == SEQ_WIDTH[kind]
+                and digits.isascii()
+                and digits.isdigit()
+            ):
+                numbers = self.parts[kind].setdefault(sys.intern(parent), {})
+                numbers[sys.intern(name)] = int(digits)
+                return
+        self.other[identity] = code
+        self._other_codes.add(code)
+
+    def items(self) -> Iterator[tuple[Identity, str]]:
+        yield from self.other.items()
+        for kind, parents in self.parts.items():
+            width = SEQ_WIDTH[kind]
+            for parent, numbers in parents.items():
+                for name, number in numbers.items():
+                    yield (kind, parent, name), f"{parent}{number:0{width}d}"
+
+    def is_issued(self, code: str) -> bool:
+        """Whether some identity has ``code``: every code issued is some identity's."""
+        if code in self._other_codes:
+            return True
+        for kind, width in SEQ_WIDTH.items():
+            numbers = self.parts[kind].get(code[:-width])
+            digits = code[-width:]
+            if (
+                numbers
+                and digits.isascii()
+                and digits.isdigit()
+                and int(digits) in numbers.values()
+            ):
+                return True
+        return False
+
+    def last_number(self, kind: str, parent: str) -> int:
+        """The highest number given to a part of ``kind`` under ``parent``; 0 if none."""
+        return max(self.parts[kind].get(parent, {}).values(), default=0)
+
+
+class _Issued:
+    """``code in index.issued``: the codes some identity has."""
+
+    def __init__(self, codes: Codes) -> None:
+        self._codes = codes
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, str) and self._codes.is_issued(code)
+
+
 @attrs.define
 class Index:
     """What the ledger says, arranged for look-ups and numbering."""
 
-    code_of: dict[Identity, str] = attrs.Factory(dict)  # every identity, aliases too
-    issued: set[str] = attrs.Factory(set)
+    code_of: Codes = attrs.Factory(Codes)  # every identity, aliases too
     retired: dict[str, str] = attrs.Factory(dict)  # code -> why, for people
     merged_into: dict[str, str] = attrs.Factory(dict)
     main_of: dict[tuple[str, str, str], int] = attrs.Factory(dict)  # (origin, type, name)
     last_main: dict[tuple[str, str], int] = attrs.Factory(dict)  # (origin, type)
     last_sub: dict[tuple[str, str, int], int] = attrs.Factory(dict)  # (origin, type, main)
-    last_seq: dict[tuple[str, str], int] = attrs.Factory(dict)  # (kind, parent code)
+
+    @property
+    def issued(self) -> _Issued:
+        return _Issued(self.code_of)
 
     def state(self) -> tuple[Any, ...]:
-        """The index as plain data for a snapshot; ``issued`` is derived on load.
-
-        A list of pairs is about twice as quick to marshal as the dict itself.
-        """
-        rest = attrs.astuple(self, recurse=False)[2:]
-        return (list(self.code_of.items()), *rest)
+        """The index as plain data for a snapshot."""
+        return (self.code_of.state(), *attrs.astuple(self, recurse=False)[1:])
 
     @classmethod
     def from_state(cls, state: tuple[Any, ...]) -> Index:
-        code_of = dict(state[0])
-        return cls(code_of, set(code_of.values()), *state[1:])
+        return cls(Codes.from_state(state[0]), *state[1:])
 
     def count(self, code: str, identity: Identity) -> None:
-        """Record that ``code`` is taken, and advance the numbering past it."""
-        self.issued.add(code)
-        kind = identity[0]
-        if kind == CATALOG:
+        """Advance the catalog numbering past a code just recorded in ``code_of``.
+
+        Parts need nothing: their next number is read off ``code_of``.
+        """
+        if identity[0] == CATALOG:
             origin, type_slug, name = identity[1], identity[2], identity[3]
             main, sub = int(code[4:9]), int(code[9:12])
             self.main_of[origin, type_slug, name] = main
@@ -84,11 +185,6 @@ class Index:
                 self.last_main[origin, type_slug] = main
             if sub > self.last_sub.get((origin, type_slug, main), 0):
                 self.last_sub[origin, type_slug, main] = sub
-        else:
-            parent = identity[1]
-            seq = int(code[len(parent) :])
-            if seq > self.last_seq.get((kind, parent), 0):
-                self.last_seq[kind, parent] = seq
 
 
 def check_shape(code: str, identity: Identity) -> None:

@@ -35,7 +35,7 @@ from service_codes.errors import RegistryCorrupt, RegistryError
 
 GENESIS: Final = "0" * 64
 _SUFFIX_LEN: Final = len(b',"hash":"') + 64 + len(b'"}')
-_SNAPSHOT_FORMAT: Final = f"service-codes snapshot 1 {sys.version}"
+_SNAPSHOT_FORMAT: Final = f"service-codes snapshot 2 {sys.version}"
 _SNAPSHOT_HEADER: Final = struct.Struct("<QI")  # payload length, CRC-32
 Event = dict[str, Any]
 

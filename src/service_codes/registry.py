@@ -291,7 +291,7 @@ class Registry:
                 return code  # the main item under another name of the same matter: an alias
         else:
             parent = identity[1]
-            seq = index.last_seq.get((kind, parent), 0) + 1 + skip
+            seq = index.code_of.last_number(kind, parent) + 1 + skip
             if seq > _SEQ_MAX[kind]:
                 raise RegistryError(
                     f"no {kind} number is left under {parent}", f"{parent} 下的编号已用尽"
