@@ -214,3 +214,4 @@ def test_a_guide_edited_during_the_build_stops_it(catalogue: Path, tmp_path: Pat
     with pytest.raises(BuildError, match="changed during the build"):
         build(catalogue, tmp_path / "out", ["json"], batch=BATCH, listener=Editor())
     assert not (tmp_path / "out" / "index.json").exists()
+    assert not list((tmp_path / "out").glob(".*.tmp"))  # no half-written index is left

@@ -199,7 +199,7 @@ def _write_batch(
         stem = name[: -len(".json")]
         for format_ in formats:
             _write_bytes(out / f"{stem}.{format_}", RENDER[format_](unstructured))
-        entries.append(_index_line(stem, formats, guide))
+        entries.append(index_line(stem, formats, guide))
     return entries
 
 
@@ -219,7 +219,8 @@ def _write_bytes(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
-def _index_line(stem: str, formats: tuple[Format, ...], guide: Guide) -> str:
+def index_line(stem: str, formats: Sequence[str], guide: Guide) -> str:
+    """The entry of ``index.json`` for a coded guide written as ``guides/STEM.FORMAT``."""
     entry = {
         "file": f"guides/{stem}.{formats[0]}",
         "files": [f"guides/{stem}.{f}" for f in formats],
@@ -396,16 +397,22 @@ def build(
         spill.seek(0)
         (out / "guides").mkdir(parents=True, exist_ok=True)
         found_again = (pickle.load(spill) for _ in batches)
-        rebuilt = _write(
-            pool,
-            registry,
-            zip(batches, found_again, strict=True),
-            guides,
-            out,
-            formats,
-            ahead,
-            listener,
-        )
+        try:
+            rebuilt = _write(
+                pool,
+                registry,
+                zip(batches, found_again, strict=True),
+                guides,
+                out,
+                formats,
+                ahead,
+                listener,
+            )
+        except BaseException:
+            # The index and manifest in place stay those of the last whole build.
+            for partial in (".index.json.tmp", f".{MANIFEST}.tmp"):
+                (out / partial).unlink(missing_ok=True)
+            raise
     _finish(out, names, formats, registry)
     registry.save_snapshot()  # so that the next build opens the registry quickly
     return Built(len(names), rebuilt, registry.size - before, counts, previous is not None)

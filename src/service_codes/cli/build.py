@@ -11,7 +11,15 @@ from typing import Any, Literal
 
 import click
 
-from service_codes.build import BuildError, Built, CatalogueInvalid, Format, Listener, build
+from service_codes.build import (
+    BuildError,
+    Built,
+    CatalogueInvalid,
+    Format,
+    Listener,
+    build,
+    index_line,
+)
 from service_codes.cli.common import IOFailure, Say, check_file, fail, lang_option
 from service_codes.codelists import Scheme
 from service_codes.errors import InvalidGuide, RegistryCorrupt, ServiceCodesError
@@ -20,23 +28,6 @@ from service_codes.formats.spreadsheet import write_workbook
 from service_codes.model import Guide
 from service_codes.problems import Report
 from service_codes.registry import Registry
-
-
-def _index_entry(name: str, guide: Guide) -> dict[str, object]:
-    return {
-        "file": f"guides/{name}",
-        "name": guide.name,
-        "sub_name": guide.sub_name,
-        "matter_type": guide.matter_type.value,
-        "agency": guide.agency.name,
-        "uscc": guide.agency.uscc,
-        "catalog_code": str(guide.catalog_code) if guide.catalog_code else None,
-        "implementation_code": str(guide.implementation_code)
-        if guide.implementation_code
-        else None,
-        "version": guide.version,
-        "state": guide.state.value,
-    }
 
 
 def _assign(say: Say, catalogue: Path, guides: list[Guide]) -> list[Guide]:
@@ -226,10 +217,8 @@ def _exchange(say: Say, catalogue: Path, out: Path, scheme: Scheme) -> None:
                 stale.unlink()
         for source, data in zip(sources, rendered, strict=True):
             (guides_out / source.name).write_bytes(data)
-        index = [_index_entry(s.name, g) for s, g in zip(sources, guides, strict=True)]
-        (out / "index.json").write_text(
-            json.dumps(index, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+        index = [index_line(s.stem, ["json"], g) for s, g in zip(sources, guides, strict=True)]
+        (out / "index.json").write_text("[\n" + ",\n".join(index) + "\n]\n", encoding="utf-8")
     except OSError as error:
         raise IOFailure(f"cannot write to {out}: {error.strerror or error}") from None
     say(
