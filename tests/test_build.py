@@ -215,3 +215,13 @@ def test_a_guide_edited_during_the_build_stops_it(catalogue: Path, tmp_path: Pat
         build(catalogue, tmp_path / "out", ["json"], batch=BATCH, listener=Editor())
     assert not (tmp_path / "out" / "index.json").exists()
     assert not list((tmp_path / "out").glob(".*.tmp"))  # no half-written index is left
+
+
+def test_synthetic_catalogues_are_the_same_bytes_for_the_same_seed(tmp_path: Path) -> None:
+    count = synth.CHUNK + 7  # two chunks, written by different processes
+    first = synth.write_catalogue(tmp_path / "a", count)
+    second = synth.write_catalogue(tmp_path / "b", count)
+    other = synth.write_catalogue(tmp_path / "c", count, seed=7)
+    assert len(files(first)) == count
+    assert files(first) == files(second)
+    assert files(first) != files(other)
