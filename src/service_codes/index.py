@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any, Final
 
@@ -63,7 +64,7 @@ class Codes:
     ) -> None:
         self.other = other or {}
         self.parts = parts or {kind: {} for kind in SEQ_WIDTH}
-        self._other_codes = set(self.other.values())
+        self._other_codes = Counter(self.other.values())
 
     def state(self) -> tuple[Any, ...]:
         # A list of pairs is about twice as quick to marshal as the dict itself.
@@ -95,6 +96,8 @@ class Codes:
         return code
 
     def __setitem__(self, identity: Identity, code: str) -> None:
+        if identity in self.other:  # a code given again: forget the old one
+            self._forget(identity)
         if len(identity) == 3 and identity[0] in SEQ_WIDTH:
             kind, parent, name = identity
             digits = code[len(parent) :]
@@ -107,8 +110,15 @@ class Codes:
                 numbers = self.parts[kind].setdefault(sys.intern(parent), {})
                 numbers[sys.intern(name)] = int(digits)
                 return
+            self.parts[kind].get(parent, {}).pop(name, None)
         self.other[identity] = code
-        self._other_codes.add(code)
+        self._other_codes[code] += 1
+
+    def _forget(self, identity: Identity) -> None:
+        code = self.other.pop(identity)
+        self._other_codes[code] -= 1
+        if not self._other_codes[code]:
+            del self._other_codes[code]
 
     def items(self) -> Iterator[tuple[Identity, str]]:
         yield from self.other.items()
@@ -117,6 +127,16 @@ class Codes:
             for parent, numbers in parents.items():
                 for name, number in numbers.items():
                     yield (kind, parent, name), f"{parent}{number:0{width}d}"
+
+    def identities_of(self, code: str) -> list[Identity]:
+        """Every identity that has ``code``, in ledger order (the last is the latest name)."""
+        found = [identity for identity, held in self.other.items() if held == code]
+        for kind, width in SEQ_WIDTH.items():
+            parent, digits = code[:-width], code[-width:]
+            numbers = self.parts[kind].get(parent)
+            if numbers and digits.isascii() and digits.isdigit():
+                found += [(kind, parent, name) for name, n in numbers.items() if n == int(digits)]
+        return found
 
     def is_issued(self, code: str) -> bool:
         """Whether some identity has ``code``: every code issued is some identity's."""

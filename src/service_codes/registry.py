@@ -198,7 +198,7 @@ class Registry:
         text = str(code)
         if text not in self._index.issued:
             raise RegistryError(f"code {text} is not in the registry", f"登记簿中没有编码 {text}")
-        identities = tuple(i for i, c in self._index.code_of.items() if c == text)
+        identities = tuple(self._index.code_of.identities_of(text))
         history = tuple(e for e in self.events() if mentions(e, text))
         return CodeInfo(
             text,
@@ -383,7 +383,10 @@ class Registry:
         """
         guides = list(guides)
         answers = self.codes_for([code_request(g) for g in guides])
-        return [with_codes(g, a) for g, a in zip(guides, answers, strict=True)]
+        # New records by the hundred thousand would set the cycle collector walking the
+        # whole index again and again; records hold no cycles.
+        with no_gc():
+            return [with_codes(g, a) for g, a in zip(guides, answers, strict=True)]
 
     def assign_matters(self, matters: Iterable[MatterRequest]) -> None:
         """Give every matter of ``matters`` its catalog code, new ones in sorted order.
@@ -451,11 +454,8 @@ class Registry:
             raise RegistryError(
                 f"code {code} is not in the registry{hint}", f"登记簿中没有编码 {code}"
             )
-        current: Identity = ()
-        for identity, holder in self._index.code_of.items():
-            if holder == code:
-                current = identity  # identities come in ledger order: the last is the latest name
-        return current
+        # Identities come in ledger order: the last is the latest name.
+        return self._index.code_of.identities_of(code)[-1]
 
     def _require_active(self, code: str) -> Identity:
         identity = self._identity_of(code)
@@ -479,7 +479,7 @@ class Registry:
             else:
                 new_main = _visible(name)
                 latest: dict[str, Identity] = {}
-                for i, c in self._index.code_of.items():
+                for i, c in self._index.code_of.other.items():  # where matters are kept
                     if len(c) == len(text) and c[:9] == text[:9] and c not in self._index.retired:
                         latest[c] = i  # same origin, type and main item; the last name counts
                 renamed = {c: (CATALOG, i[1], i[2], new_main, i[4]) for c, i in latest.items()}
