@@ -159,16 +159,6 @@ class Codes:
         return max(self.parts[kind].get(parent, {}).values(), default=0)
 
 
-class _Issued:
-    """``code in index.issued``: the codes some identity has."""
-
-    def __init__(self, codes: Codes) -> None:
-        self._codes = codes
-
-    def __contains__(self, code: object) -> bool:
-        return isinstance(code, str) and self._codes.is_issued(code)
-
-
 @attrs.define
 class Index:
     """What the ledger says, arranged for look-ups and numbering."""
@@ -179,10 +169,6 @@ class Index:
     main_of: dict[tuple[str, str, str], int] = attrs.Factory(dict)  # (origin, type, name)
     last_main: dict[tuple[str, str], int] = attrs.Factory(dict)  # (origin, type)
     last_sub: dict[tuple[str, str, int], int] = attrs.Factory(dict)  # (origin, type, main)
-
-    @property
-    def issued(self) -> _Issued:
-        return _Issued(self.code_of)
 
     def state(self) -> tuple[Any, ...]:
         """The index as plain data for a snapshot."""
@@ -244,20 +230,20 @@ def apply_event(index: Index, event: Event, strict: bool) -> None:
         if strict:
             check_shape(code, identity)
         if kind == "issue":
-            if code in index.issued:
+            if index.code_of.is_issued(code):
                 raise RegistryError(f"code {code} is issued twice", f"编码 {code} 被重复发放")
             if identity in index.code_of:
                 raise RegistryError(f"identity {identity!r} has two codes", "同一标识有两个编码")
             index.code_of[identity] = code
             index.count(code, identity)
             return
-        if code not in index.issued or index.code_of.get(identity, code) != code:
+        if not index.code_of.is_issued(code) or index.code_of.get(identity, code) != code:
             raise RegistryError(f"alias of {code} conflicts", f"编码 {code} 的别名冲突")
         index.code_of[identity] = code
         if identity[0] == CATALOG:
             index.main_of[identity[1], identity[2], identity[3]] = int(code[4:9])
         return
-    if code not in index.issued:
+    if not index.code_of.is_issued(code):
         raise RegistryError(f"code {code} was never issued", f"编码 {code} 从未发放")
     if kind == "reinstate":
         if code not in index.retired:
@@ -271,7 +257,7 @@ def apply_event(index: Index, event: Event, strict: bool) -> None:
         index.retired[code] = f"retired on {event['date']}: {event['reason']}"
     elif kind == "merge":
         for other in event["merged"]:
-            if other == code or other not in index.issued or other in index.retired:
+            if other == code or not index.code_of.is_issued(other) or other in index.retired:
                 raise RegistryError(f"code {other} cannot be merged", f"编码 {other} 不能合并")
             if family(other) != family(code):
                 raise RegistryError(

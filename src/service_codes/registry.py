@@ -196,7 +196,7 @@ class Registry:
     def info(self, code: object) -> CodeInfo:
         """Identities, state and history of a code; RegistryError for an unknown code."""
         text = str(code)
-        if text not in self._index.issued:
+        if not self._index.code_of.is_issued(text):
             raise RegistryError(f"code {text} is not in the registry", f"登记簿中没有编码 {text}")
         identities = tuple(self._index.code_of.identities_of(text))
         history = tuple(e for e in self.events() if mentions(e, text))
@@ -287,7 +287,7 @@ class Registry:
                     )
             type_code = codelists.code(MatterType(type_slug))
             code = f"{origin}{type_code}{main:05d}{sub_no:03d}"
-            if not sub and code in index.issued and code not in index.retired:
+            if not sub and index.code_of.is_issued(code) and code not in index.retired:
                 return code  # the main item under another name of the same matter: an alias
         else:
             parent = identity[1]
@@ -302,7 +302,7 @@ class Registry:
                 f"the code {code} this would get is out of use ({index.retired[code]})",
                 f"对应的编码 {code} 已注销（{index.retired[code]}）",
             )
-        if code in index.issued:
+        if index.code_of.is_issued(code):
             raise RegistryError(
                 f"code {code} is already taken by another identity", f"编码 {code} 已被占用"
             )
@@ -328,7 +328,7 @@ class Registry:
                         f"输入中的编码 {carried} 与登记簿中的 {known} 不符",
                     )
                 if known is None:
-                    if carried in self._index.issued:
+                    if self._index.code_of.is_issued(carried):
                         raise RegistryError(
                             f"code {carried} belongs to another identity",
                             f"编码 {carried} 属于其他事项",
@@ -343,7 +343,7 @@ class Registry:
                 continue
             code = self._next_code(identity)
             # Only a matter's main item can come back taken: by another name of the matter.
-            if identity[0] == CATALOG and code in self._index.issued:
+            if identity[0] == CATALOG and self._index.code_of.is_issued(code):
                 event = {"event": "alias", "code": code, "identity": identity, **new[identity]}
                 self._record(batch, event, "assign")
             else:
@@ -410,13 +410,13 @@ class Registry:
             implementations = [
                 self._implementation(r, c) for r, c in zip(requests, catalogs, strict=True)
             ]
-            for kind, parts_of in ((HANDLING_ITEM, _handling_items), (MATERIAL, _materials)):
+            for kind, field in ((HANDLING_ITEM, "handling_items"), (MATERIAL, "materials")):
                 self._issue_all(
                     batch,
                     (
                         (part_identity(kind, impl, name), carried, {"name": name})
                         for r, impl in zip(requests, implementations, strict=True)
-                        for name, carried in parts_of(r)
+                        for name, carried in getattr(r, field)
                     ),
                 )
             # Resolved before the batch is written: a retired part refuses the whole batch.
@@ -449,7 +449,7 @@ class Registry:
     # --- lifecycle -----------------------------------------------------------------------
 
     def _identity_of(self, code: str) -> Identity:
-        if code not in self._index.issued:
+        if not self._index.code_of.is_issued(code):
             hint = " (implementation codes are composed, not issued)" if len(code) == 31 else ""
             raise RegistryError(
                 f"code {code} is not in the registry{hint}", f"登记簿中没有编码 {code}"
@@ -568,14 +568,6 @@ def _order(names: dict[str, str]) -> tuple[str, str]:
 
 def _display(name: str, sub_name: str | None) -> dict[str, str]:
     return {"name": name} | ({"sub_name": sub_name} if sub_name else {})
-
-
-def _handling_items(request: CodeRequest) -> tuple[tuple[str, str | None], ...]:
-    return request.handling_items
-
-
-def _materials(request: CodeRequest) -> tuple[tuple[str, str | None], ...]:
-    return request.materials
 
 
 def _matter_wanted(matter: MatterRequest) -> tuple[Identity, str | None, dict[str, str]]:

@@ -142,31 +142,26 @@ def _stream(
     """Build through the streaming pipeline (see ``service_codes.build``) and say what it did."""
     staff = _Staff(say, catalogue)
     try:
-        built = build(
-            catalogue, out, formats, workers=workers, incremental=incremental, listener=staff
-        )
+        try:
+            built = build(
+                catalogue, out, formats, workers=workers, incremental=incremental, listener=staff
+            )
+        finally:
+            staff.close()  # the progress bar ends before anything else is said
     except CatalogueInvalid as error:
-        staff.close()
         _say_validated(say, error.total, error.counts.errors, error.counts.warnings)
         _say_invalid(say, error.counts.invalid, error.total)
         sys.exit(1)
-    except BuildError as error:
-        staff.close()
-        fail(say, error, 2)
-    except RegistryCorrupt as error:
-        staff.close()
+    except (BuildError, RegistryCorrupt) as error:
         fail(say, error, 2)
     except ServiceCodesError as error:  # a code that contradicts the ledger, an exhausted range
-        staff.close()
         fail(say, error, 1)
     except OSError as error:
-        staff.close()
         # A guide that cannot be read comes with its own message; else writing failed.
         message = (
             str(error) if error.strerror is None else f"cannot write to {out}: {error.strerror}"
         )
         raise IOFailure(message) from None
-    staff.close()
     _say_built(say, catalogue, out, formats, built)
 
 

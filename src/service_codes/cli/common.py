@@ -11,10 +11,10 @@ from typing import Any, Literal, NoReturn, cast
 import attrs
 import click
 
-from service_codes.errors import InvalidGuide, ServiceCodesError
-from service_codes.formats import read_guide
+from service_codes.build import read_and_check
+from service_codes.errors import ServiceCodesError
 from service_codes.model import Guide
-from service_codes.validation import Problem, Report, validate
+from service_codes.validation import Problem, Report
 
 Lang = Literal["en", "zh"]
 
@@ -88,8 +88,4 @@ def check_file(source: Path) -> Checked:
         data = source.read_bytes()
     except OSError as error:
         raise IOFailure(f"cannot read {source}: {error.strerror}") from None
-    try:
-        guide = read_guide(data)
-    except InvalidGuide as error:
-        return Checked(source, None, Report(error.problems))
-    return Checked(source, guide, validate(guide))
+    return Checked(source, *read_and_check(data))
