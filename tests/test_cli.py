@@ -236,6 +236,17 @@ def test_export_writes_every_guide_in_the_format(
         assert from_json(first).catalog_code is not None
 
 
+def test_exchange_export_replaces_an_earlier_export(catalogue: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "guides").mkdir(parents=True)
+    (out / "guides" / "withdrawn.json").write_text("{}")
+    (out / "guides" / "marriage-registration.xml").write_text("<old/>")
+    assert run("export", str(catalogue), "--format", "exchange", "--out", str(out))[0] == 0
+    written = sorted(p.name for p in (out / "guides").iterdir())
+    assert written == sorted(p.name for p in (catalogue / "guides").glob("*.json"))
+    assert len(json.loads((out / "index.json").read_text("utf-8"))) == len(written)
+
+
 def test_export_names_the_guide_a_scheme_cannot_code(catalogue: Path, tmp_path: Path) -> None:
     code, _, stderr = run(
         "--lang", "en", "export", str(catalogue), "--format", "exchange", "--scheme", "gbt39046",

@@ -198,12 +198,12 @@ def _write_batch(
         unstructured = guide_to_data(guide)
         stem = name[: -len(".json")]
         for format_ in formats:
-            _write_bytes(out / f"{stem}.{format_}", RENDER[format_](unstructured))
+            write_file(out / f"{stem}.{format_}", RENDER[format_](unstructured))
         entries.append(index_line(stem, formats, guide))
     return entries
 
 
-def _write_bytes(path: Path, data: bytes) -> None:
+def write_file(path: Path, data: bytes) -> None:
     """Write through a temporary file so a reader never sees half a file.
 
     A file that already holds ``data`` is left alone: reading it is far cheaper than
@@ -491,7 +491,7 @@ def _write(
 def _finish(out: Path, names: list[str], formats: tuple[Format, ...], registry: Registry) -> None:
     """Put the index and manifest in place and remove what an earlier build left over."""
     os.replace(out / ".index.json.tmp", out / "index.json")
-    _remove_stale(out / "guides", names, tuple(f".{f}" for f in formats))
+    remove_stale(out / "guides", names, tuple(f".{f}" for f in formats))
     # The header records the ledger as this build left it, so it goes on top last.
     rows = out / f".{MANIFEST}.tmp"
     with (out / f".{MANIFEST}.new").open("w", encoding="utf-8") as manifest, rows.open() as body:
@@ -501,7 +501,7 @@ def _finish(out: Path, names: list[str], formats: tuple[Format, ...], registry: 
     rows.unlink()
 
 
-def _remove_stale(folder: Path, names: list[str], suffixes: tuple[str, ...]) -> None:
+def remove_stale(folder: Path, names: list[str], suffixes: tuple[str, ...]) -> None:
     """Remove guides an earlier build wrote whose source is gone or whose format is not built."""
     with os.scandir(folder) as entries:
         for entry in entries:

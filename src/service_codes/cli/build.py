@@ -19,6 +19,8 @@ from service_codes.build import (
     Listener,
     build,
     index_line,
+    remove_stale,
+    write_file,
 )
 from service_codes.cli.common import IOFailure, Say, check_file, fail, lang_option
 from service_codes.codelists import Scheme
@@ -207,13 +209,11 @@ def _exchange(say: Say, catalogue: Path, out: Path, scheme: Scheme) -> None:
     try:
         guides_out = out / "guides"
         guides_out.mkdir(parents=True, exist_ok=True)
-        for stale in guides_out.iterdir():
-            if stale.suffix in (".json", ".xml") and stale.is_file():
-                stale.unlink()
         for source, data in zip(sources, rendered, strict=True):
-            (guides_out / source.name).write_bytes(data)
+            write_file(guides_out / source.name, data)
         index = [index_line(s.stem, ["json"], g) for s, g in zip(sources, guides, strict=True)]
-        (out / "index.json").write_text("[\n" + ",\n".join(index) + "\n]\n", encoding="utf-8")
+        write_file(out / "index.json", ("[\n" + ",\n".join(index) + "\n]\n").encode())
+        remove_stale(guides_out, sorted(s.name for s in sources), (".json",))
     except OSError as error:
         raise IOFailure(f"cannot write to {out}: {error.strerror or error}") from None
     say(
