@@ -40,7 +40,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        reg = Registry.open(folder)
+        reg = Registry.open(folder, create=True)
         built, start, took = 0, 0, 0.0
         while reg.size < events:
             chunk = list(synth.guides(10_000, start=start))

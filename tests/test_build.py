@@ -68,7 +68,7 @@ def test_codes_are_those_of_one_assign_many_over_the_whole_catalogue(
 ) -> None:
     """Batches do not change codes: new matters are numbered over the whole catalogue."""
     build(catalogue, tmp_path / "out", ["json"], batch=BATCH)
-    reference = Registry.open(tmp_path / "reference").assign_many(synth.guides(GUIDES))
+    reference = Registry.open(tmp_path / "reference", create=True).assign_many(synth.guides(GUIDES))
     for index, expected in enumerate(reference):
         written = (tmp_path / "out" / "guides" / f"{index:04d}.json").read_bytes()
         assert written.decode() == to_json(expected)

@@ -14,7 +14,7 @@ from service_codes.ledger import GENESIS
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    reg = Registry.open(tmp_path)
+    reg = Registry.open(tmp_path, create=True)
     reg.assign_many(BUNDLED[:3])
     reg.retire(reg.assign(BUNDLED[0]).catalog_code, reason="事项取消")
     return tmp_path
@@ -117,7 +117,7 @@ def test_snapshot_spares_rereading_and_is_ignored_when_stale(
     fresh = Registry.open(folder)
     assert fresh.size == 0
     # ...and the codes are those of an empty registry, not of the stale snapshot.
-    expected = Registry.open(folder / "empty").assign_many(BUNDLED[1:])
+    expected = Registry.open(folder / "empty", create=True).assign_many(BUNDLED[1:])
     assert [g.catalog_code for g in fresh.assign_many(BUNDLED[1:])] == [
         g.catalog_code for g in expected
     ]

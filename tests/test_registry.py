@@ -90,7 +90,7 @@ def guide(
 
 @pytest.fixture
 def reg(tmp_path: Path) -> Registry:
-    return Registry.open(tmp_path, today=lambda: dt.date(2026, 11, 25))
+    return Registry.open(tmp_path, create=True, today=lambda: dt.date(2026, 11, 25))
 
 
 def codes(guides: list[Guide]) -> list[tuple[str, ...]]:
@@ -105,9 +105,18 @@ def codes(guides: list[Guide]) -> list[tuple[str, ...]]:
     ]
 
 
-def test_open_creates_the_ledger(tmp_path: Path) -> None:
-    Registry.open(tmp_path / "new")
+def test_open_with_create_makes_the_ledger(tmp_path: Path) -> None:
+    Registry.open(tmp_path / "new", create=True)
     assert (tmp_path / "new" / "codes.jsonl").read_bytes() == b""
+
+
+def test_open_refuses_a_missing_registry_and_creates_nothing(tmp_path: Path) -> None:
+    # A mistyped folder must not start an empty ledger that issues other codes.
+    Registry.open(tmp_path / "registry", create=True).assign_many(BUNDLED)
+    with pytest.raises(RegistryError, match="no code ledger in .*registy") as caught:
+        Registry.open(tmp_path / "registy")
+    assert "create=True" in caught.value.message and "登记簿" in caught.value.message_zh
+    assert not (tmp_path / "registy").exists()
 
 
 def test_codes_follow_the_structure_of_the_standard(reg: Registry) -> None:
@@ -158,8 +167,8 @@ def test_assign_many_returns_input_order_and_is_invariant_under_permutation(
 ) -> None:
     shuffled = BUNDLED[:]
     random.Random(1).shuffle(shuffled)
-    first = Registry.open(tmp_path / "a").assign_many(BUNDLED)
-    second = Registry.open(tmp_path / "b").assign_many(shuffled)
+    first = Registry.open(tmp_path / "a", create=True).assign_many(BUNDLED)
+    second = Registry.open(tmp_path / "b", create=True).assign_many(shuffled)
     by_file = dict(zip(map(id, shuffled), second, strict=True))
     assert [g.name for g in first] == [g.name for g in BUNDLED]
     assert codes(first) == codes([by_file[id(g)] for g in BUNDLED])
@@ -275,7 +284,7 @@ def test_reopening_gives_the_same_answers(reg: Registry, tmp_path: Path) -> None
 
 
 def test_a_second_handle_sees_what_the_first_wrote(tmp_path: Path) -> None:
-    first, second = Registry.open(tmp_path), Registry.open(tmp_path)
+    first, second = Registry.open(tmp_path, create=True), Registry.open(tmp_path)
     a = first.assign(guide("甲"))
     b = second.assign(guide("乙"))
     assert b.catalog_code == CatalogCode.parse("000100002000")
@@ -293,12 +302,14 @@ matters = st.tuples(names, st.none() | names, st.sampled_from(list(MatterType)[:
 def test_properties_of_assignment(tmp_path_factory, batch, rnd, uscc) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path_factory.mktemp("reg")
     guides = [guide(n, s, t, uscc=uscc, materials=(n,)) for n, s, t in batch]
-    reg = Registry.open(folder)
+    reg = Registry.open(folder, create=True)
     out = reg.assign_many(guides)
     # permutation invariance, against a fresh registry
     shuffled = list(range(len(guides)))
     rnd.shuffle(shuffled)
-    other = Registry.open(tmp_path_factory.mktemp("reg")).assign_many([guides[i] for i in shuffled])
+    other = Registry.open(tmp_path_factory.mktemp("reg"), create=True).assign_many(
+        [guides[i] for i in shuffled]
+    )
     assert [codes([g]) for g in other] == [codes([out[i]]) for i in shuffled]
     # the same identity (or a width/space/bracket variant) always gets the same code
     variants = [
@@ -346,7 +357,7 @@ def test_a_carried_sub_item_code_must_sit_under_its_main_item(reg: Registry) -> 
 
 
 def test_refresh_reads_what_another_process_wrote(tmp_path: Path) -> None:
-    reader, writer = Registry.open(tmp_path), Registry.open(tmp_path)
+    reader, writer = Registry.open(tmp_path, create=True), Registry.open(tmp_path)
     written = writer.assign(guide("甲")).catalog_code
     assert reader.catalog_code_of(guide("甲").matter) is None
     reader.refresh()

@@ -21,7 +21,7 @@ class RegistryMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.folder = tempfile.mkdtemp()
-        self.reg = Registry.open(self.folder)
+        self.reg = Registry.open(self.folder, create=True)
         self.acknowledged: dict[tuple[str, ...], str] = {}  # identity -> code, as returned
         self.out_of_use: set[str] = set()
         self.ever_issued: set[str] = set()

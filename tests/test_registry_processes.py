@@ -22,7 +22,7 @@ sys.path.insert(0, {tests!r})
 from test_registry import guide
 from service_codes import Registry
 folder, start, batches, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-reg = Registry.open(folder)
+reg = Registry.open(folder, create=True)
 for b in range(batches):
     names = [f"事项{{(start + b * size + i) % 150:03d}}" for i in range(size)]
     out = reg.assign_many([guide(n, materials=("申请书", n)) for n in names])
@@ -59,7 +59,7 @@ def acknowledged(output: str) -> dict[str, str]:
 
 
 def test_four_processes_assigning_overlapping_sets(tmp_path: Path) -> None:
-    Registry.open(tmp_path)
+    Registry.open(tmp_path, create=True)
     children = [worker(tmp_path, start, batches=6, size=25) for start in (0, 10, 40, 75)]
     outputs = [child.communicate(timeout=120)[0] for child in children]
     assert all(child.returncode == 0 for child in children)
@@ -107,7 +107,7 @@ import os, signal, sys
 sys.path.insert(0, {tests!r})
 from test_registry import guide
 from service_codes import Registry, ledger
-reg = Registry.open(sys.argv[1])
+reg = Registry.open(sys.argv[1], create=True)
 reg.assign_many([guide("事项甲"), guide("事项乙")])
 print("acknowledged", flush=True)
 real_write = os.write

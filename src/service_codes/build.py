@@ -391,7 +391,7 @@ def build(
             listener.advance("check", len(found))
         if counts.invalid:
             raise CatalogueInvalid(counts, len(names))
-        registry = registry or Registry.open(catalogue)
+        registry = registry or Registry.open(catalogue, create=True)
         before = registry.size
         registry.assign_matters(sorted(matters))
         spill.seek(0)

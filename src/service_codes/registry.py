@@ -8,7 +8,7 @@ does not depend on input order. Implementation codes are pure composition.
 
 >>> import tempfile
 >>> from service_codes import Matter, MatterType
->>> reg = Registry.open(tempfile.mkdtemp())
+>>> reg = Registry.open(tempfile.mkdtemp(), create=True)
 >>> matter = Matter(origin="00", matter_type=MatterType.LICENSING, name="食品经营许可",
 ...                 sub_name=None, legal_basis=(), competent_department="市场监督管理局")
 >>> reg.catalog_code_of(matter) is None
@@ -90,14 +90,31 @@ class Registry:
         self._unsaved = 0  # events read or written since the snapshot was saved or loaded
 
     @classmethod
-    def open(cls, folder: str | Path, *, today: Callable[[], dt.date] = dt.date.today) -> Registry:
-        """Open (creating when absent) the registry in ``folder``.
+    def open(
+        cls,
+        folder: str | Path,
+        *,
+        create: bool = False,
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> Registry:
+        """Open the registry in ``folder``; ``create=True`` makes a new one where none is.
 
-        Raises :class:`RegistryCorrupt` when the ledger is damaged; a torn last line
+        A missing registry is refused unless ``create`` is given, so that a mistyped
+        folder never starts an empty ledger that would issue other codes for the same
+        matters. Raises :class:`RegistryError` for a missing registry and
+        :class:`RegistryCorrupt` when the ledger is damaged; a torn last line
         (``error.torn``) is cut off by :meth:`repair`.
         """
         registry = cls(Path(folder), today)
-        registry._ledger.create_if_absent()
+        if create:
+            registry._ledger.create_if_absent()
+        elif not registry._ledger.path.is_file():
+            raise RegistryError(
+                f"no code ledger in {folder}: check the folder, or create a new registry"
+                " with Registry.open(folder, create=True)",
+                f"{folder} 中没有编码登记簿：请核对目录，或用 Registry.open(folder, create=True)"
+                " 新建登记簿",
+            )
         with registry._ledger.lock:
             registry._load()
         return registry

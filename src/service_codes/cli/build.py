@@ -35,7 +35,7 @@ from service_codes.registry import Registry
 def _assign(say: Say, catalogue: Path, guides: list[Guide]) -> list[Guide]:
     """Fill in every guide's codes from the catalogue's ledger."""
     try:
-        registry = Registry.open(catalogue)
+        registry = Registry.open(catalogue, create=True)
         before = registry.size
         assigned = registry.assign_many(guides)
     except RegistryCorrupt as error:
