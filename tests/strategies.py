@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import enum
+import json
 from collections.abc import Callable
-from typing import TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
+import attrs
 from hypothesis import strategies as st
 
 from service_codes import (
@@ -41,6 +45,7 @@ from service_codes import (
     TimeLimit,
     TimeUnit,
 )
+from service_codes.convert import guide_to_data
 from service_codes.identifiers import (
     PROVINCES,
     USCC_ALPHABET,
@@ -252,3 +257,175 @@ def guides() -> st.SearchStrategy[Guide]:
             st.builds(HandlingItem, name=texts, code=st.none() | handling_item_codes)
         ),
     )
+
+
+# --- independent faults, for "one run reports every problem" ---------------------------------
+
+
+@attrs.frozen
+class Fault:
+    """A fault to inject into a valid guide's plain data, touching one top-level ``field``.
+
+    ``inject`` changes the data and returns the JSON Pointer where ``validate`` must report
+    it under ``rule``. A fault of the rules layer names the function of ``rules`` that finds
+    it (``found_by``): faults are independent when none touches a field that another
+    fault's rule reads.
+    """
+
+    field: str
+    rule: str
+    inject: Callable[[dict[str, Any]], str]
+    found_by: str = ""
+    applies: Callable[[dict[str, Any]], bool] = lambda document: True
+
+
+def _setting(field: str, value: object) -> Callable[[dict[str, Any]], str]:
+    def inject(document: dict[str, Any]) -> str:
+        document[field] = value
+        return f"/{field}"
+
+    return inject
+
+
+def _dropping(*path: str | int) -> Callable[[dict[str, Any]], str]:
+    def inject(document: dict[str, Any]) -> str:
+        parent: Any = document
+        for part in path[:-1]:
+            parent = parent[part]
+        del parent[path[-1]]
+        return "".join(f"/{part}" for part in path)
+
+    return inject
+
+
+def _in_first_material(key: str, value: object) -> Callable[[dict[str, Any]], str]:
+    def inject(document: dict[str, Any]) -> str:
+        document["materials"][0][key] = value
+        return f"/materials/0/{key}"
+
+    return inject
+
+
+def _wrong_check_character(document: dict[str, Any]) -> str:
+    uscc = document["agency"]["uscc"]
+    document["agency"]["uscc"] = uscc[:-1] + next(c for c in USCC_ALPHABET if c != uscc[-1])
+    return "/agency/uscc"
+
+
+def _promised_over_legal(document: dict[str, Any]) -> str:
+    legal = document["legal_limit"]
+    document["promised_limit"] = {"value": legal["value"] + 1, "unit": legal["unit"]}
+    return "/promised_limit/value"
+
+
+def _numbering_gap(field: str) -> Callable[[dict[str, Any]], str]:
+    def inject(document: dict[str, Any]) -> str:
+        document[field][-1]["order"] += 1  # 1..n becomes 1..n-1, n+1
+        return f"/{field}"
+
+    return inject
+
+
+def _repeated_number(document: dict[str, Any]) -> str:
+    document["steps"][-1]["order"] = 1
+    return f"/steps/{len(document['steps']) - 1}/order"
+
+
+def _repeated_material(document: dict[str, Any]) -> str:
+    document["materials"][-1]["name"] = document["materials"][0]["name"]
+    return f"/materials/{len(document['materials']) - 1}/name"
+
+
+def _fee_flag_against_fees(document: dict[str, Any]) -> str:
+    document["charged"] = not document.get("fees")
+    return "/charged"
+
+
+def _has(field: str, at_least: int) -> Callable[[dict[str, Any]], bool]:
+    return lambda document: len(document.get(field, ())) >= at_least
+
+
+FAULTS: tuple[Fault, ...] = (
+    # the JSON Schema's
+    Fault("place", "schema.required", _dropping("place")),
+    Fault("hours", "schema.minLength", _setting("hours", "")),
+    Fault("consultation", "schema.type", _setting("consultation", 12345)),
+    Fault("visits", "schema.type", _setting("visits", "twice")),
+    Fault("level", "schema.enum", _setting("level", "galactic")),
+    Fault("online_depth", "schema.enum", _setting("online_depth", "telepathy")),
+    Fault("name", "schema.pattern", _setting("name", " ")),
+    Fault("service_objects", "schema.minItems", _setting("service_objects", [])),
+    Fault("version", "schema.minimum", _setting("version", 0)),
+    Fault("colour", "schema.additionalProperties", _setting("colour", "red")),
+    Fault("agency", "schema.required", _dropping("agency", "name")),
+    Fault("steps", "schema.required", _dropping("steps", 0, "name")),
+    Fault(
+        "materials", "schema.enum", _in_first_material("kind", "x"), applies=_has("materials", 1)
+    ),
+    # structuring's: what the schema lets through but does not parse
+    Fault("effective_date", "value.invalid", _setting("effective_date", "2024-02-30")),
+    Fault("catalog_code", "code.component", _setting("catalog_code", "001104002000")),
+    Fault(
+        "implementation_code",
+        "code.checksum",
+        _setting("implementation_code", "11610113038161643X4000104002000"),
+    ),
+    # the rules'
+    Fault("agency", "uscc.invalid", _wrong_check_character, found_by="agency_uscc"),
+    Fault("origin", "origin.unknown", _setting("origin", "99"), found_by="origin"),
+    Fault(
+        "promised_limit",
+        "time.promised-exceeds-legal",
+        _promised_over_legal,
+        found_by="time_limits",
+        applies=lambda document: document["legal_limit"]["value"] < 3650,
+    ),
+    Fault("steps", "order.gap", _numbering_gap("steps"), found_by="steps_numbered"),
+    Fault(
+        "steps",
+        "order.duplicate",
+        _repeated_number,
+        found_by="steps_numbered",
+        applies=_has("steps", 2),
+    ),
+    Fault(
+        "materials",
+        "order.gap",
+        _numbering_gap("materials"),
+        found_by="materials_numbered",
+        applies=_has("materials", 1),
+    ),
+    Fault(
+        "materials",
+        "material.duplicate-name",
+        _repeated_material,
+        found_by="materials",
+        applies=_has("materials", 2),
+    ),
+    Fault(
+        "faqs",
+        "order.gap",
+        _numbering_gap("faqs"),
+        found_by="faqs_numbered",
+        applies=_has("faqs", 1),
+    ),
+    Fault("charged", "fee.flag-mismatch", _fee_flag_against_fees, found_by="fee_flag"),
+)
+
+BUNDLED_GUIDES = sorted((Path(__file__).parents[1] / "registry" / "guides").glob("*.json"))
+
+
+@st.composite
+def faulty_guides(draw: st.DrawFn) -> tuple[dict[str, Any], tuple[tuple[Fault, str], ...]]:
+    """The plain data of a valid guide (bundled or generated) with independent faults in
+    different top-level fields, schema and rule kinds mixed; and each fault with its path."""
+    base = draw(
+        st.sampled_from(BUNDLED_GUIDES).map(lambda path: json.loads(path.read_bytes()))
+        | guides().map(guide_to_data)
+    )
+    document = copy.deepcopy(base)
+    applicable = [fault for fault in FAULTS if fault.applies(document)]
+    chosen = draw(
+        st.lists(st.sampled_from(applicable), min_size=1, unique_by=lambda fault: fault.field)
+    )
+    return document, tuple((fault, fault.inject(document)) for fault in chosen)

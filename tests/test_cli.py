@@ -86,10 +86,10 @@ def test_build_twice_gives_identical_bytes(catalogue: Path, tmp_path: Path) -> N
 
 def test_build_removes_guides_no_longer_in_the_catalogue(catalogue: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    (out / "guides").mkdir(parents=True)
-    (out / "guides" / "withdrawn.json").write_text("{}")
     assert run("build", str(catalogue), "--out", str(out))[0] == 0
-    assert not (out / "guides" / "withdrawn.json").exists()
+    (catalogue / "guides" / "marriage-registration.json").unlink()
+    assert run("build", str(catalogue), "--out", str(out))[0] == 0
+    assert not (out / "guides" / "marriage-registration.json").exists()
 
 
 def test_an_invalid_guide_fails_the_build_and_writes_nothing(
@@ -238,13 +238,25 @@ def test_export_writes_every_guide_in_the_format(
 
 def test_exchange_export_replaces_an_earlier_export(catalogue: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    (out / "guides").mkdir(parents=True)
-    (out / "guides" / "withdrawn.json").write_text("{}")
-    (out / "guides" / "marriage-registration.xml").write_text("<old/>")
+    assert run("export", str(catalogue), "--format", "exchange", "--out", str(out))[0] == 0
+    (catalogue / "guides" / "marriage-registration.json").unlink()
     assert run("export", str(catalogue), "--format", "exchange", "--out", str(out))[0] == 0
     written = sorted(p.name for p in (out / "guides").iterdir())
     assert written == sorted(p.name for p in (catalogue / "guides").glob("*.json"))
     assert len(json.loads((out / "index.json").read_text("utf-8"))) == len(written)
+
+
+def test_export_never_removes_a_file_it_did_not_write(catalogue: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "guides").mkdir(parents=True)
+    (out / "guides" / "notes.json").write_text("{}")
+    code, _, stderr = run(
+        "--lang", "en", "export", str(catalogue), "--format", "exchange", "--out", str(out)
+    )
+    assert code == 2 and "notes.json (not written by service-codes)" in stderr
+    assert sorted(p.name for p in (out / "guides").iterdir()) == ["notes.json"]
+    args = ["export", str(catalogue), "--format", "exchange", "--out", str(out), "--force"]
+    assert run(*args)[0] == 0 and not (out / "guides" / "notes.json").exists()
 
 
 def test_export_names_the_guide_a_scheme_cannot_code(catalogue: Path, tmp_path: Path) -> None:
@@ -279,7 +291,7 @@ def test_validate_json_output_and_junk(tmp_path: Path) -> None:
     code, stdout, _ = run("validate", "--json", str(junk))
     report = json.loads(stdout)
     assert code == 1 and report[0]["ok"] is False
-    assert report[0]["problems"][0]["rule"] == "json.syntax"
+    assert report[0]["problems"][0]["rule"] == "json.encoding"  # not UTF-8, GBK or UTF-16
     assert run("validate", str(tmp_path / "missing.json"))[0] == 2
 
 

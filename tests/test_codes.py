@@ -169,3 +169,44 @@ def test_parsers_raise_only_invalid_code_on_junk(junk: object) -> None:
 def test_unicode_digits_are_not_digits(junk: str) -> None:
     with pytest.raises(InvalidFormat):
         CatalogCode.parse(junk)
+
+
+def test_a_wrong_length_reads_naturally_in_both_languages() -> None:
+    with pytest.raises(InvalidLength) as caught:
+        parse_code("0001000010")
+    assert "12, 31, 33, 34 or 36 characters" in caught.value.message
+    assert "应为 12、31、33、34 或 36 位" in caught.value.message_zh
+    assert "而不是 10 位" in caught.value.message_zh and " or " not in caught.value.message_zh
+
+
+@pytest.mark.parametrize("lost", ["104002000", 104002000])
+def test_a_catalog_code_short_of_digits_says_its_leading_zeros_were_lost(lost: object) -> None:
+    with pytest.raises(InvalidCode) as caught:
+        CatalogCode.parse(lost)
+    assert "leading zeros" in caught.value.message and "'000104002000'" in caught.value.message
+    assert "开头的 0" in caught.value.message_zh and "'000104002000'" in caught.value.message_zh
+
+
+@pytest.mark.parametrize(
+    ("text", "zh"),
+    [
+        ("0001040020a0", "基本编码 '0001040020a0' 必须是数字：第 11 位是 'a'"),
+        ("11450721MB1558081140001040020000x", "业务办理项序号 '0x' 必须是数字"),
+        ("11450721MB155808114000104002000000", "材料序号应在 1 到 999 之间，而不是 0"),
+        ("000100000000", "主项序号应在 1 到 99999 之间"),
+        ("001104002000", "应为 01、02、03、04、05、06、07、08、09、10 或 20"),
+    ],
+)
+def test_chinese_messages_name_the_part_in_chinese(text: str, zh: str) -> None:
+    with pytest.raises(InvalidCode) as caught:
+        parse_code(text)
+    assert zh in caught.value.message_zh
+
+
+def test_a_part_of_the_wrong_type_is_named_in_chinese() -> None:
+    with pytest.raises(InvalidComponent) as caught:
+        CatalogCode("00", "licensing", 1)  # type: ignore[arg-type]
+    assert caught.value.message_zh == "编码的组成部分“事项类型”类型错误"
+    with pytest.raises(InvalidComponent) as caught:
+        CatalogCode("00", MatterType.LICENSING, True)
+    assert caught.value.message_zh == "主项序号应为 1 到 99999 之间的整数"

@@ -77,7 +77,7 @@ def test_check_command(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "食品经营许可: competent_department differs (error)" in result.stdout
     assert "conditions differs (review)" in result.stdout
-    assert "1 matters with several implementations, 1 errors, 1 to review" in result.stdout
+    assert "1 matter with several implementations, 1 error, 1 to review" in result.stdout
     assert not (catalogue / "codes.jsonl").exists()  # checking writes nothing
 
 
@@ -90,3 +90,13 @@ def test_a_coded_and_an_uncoded_implementation_of_one_matter_are_compared() -> N
     assert report.groups == 1
     assert [d.element for d in report.errors] == ["competent_department"]
     assert report.errors[0].matter == "000100001001"
+
+
+def test_differences_carry_the_chinese_name_of_their_element() -> None:
+    report = check_consistency(
+        twin(competent_department="雁塔区商务局", conditions=TEMPLATE.conditions[1:])
+    )
+    assert [(d.element, d.element_zh) for d in report.differences] == [
+        ("competent_department", "主管部门"),
+        ("conditions", "受理条件"),
+    ]

@@ -49,3 +49,10 @@ def test_explain_command() -> None:
     assert "行使层级：县级" in result.stdout and "事项类型：行政许可" in result.stdout
     result = runner.invoke(main, ["--lang", "en", "explain", "11450721MB155808124000104002000"])
     assert result.exit_code == 1 and "check character" in result.stderr
+
+
+def test_an_invalid_code_is_explained_in_chinese_only() -> None:
+    result = CliRunner().invoke(main, ["--lang", "zh", "explain", "0001000010"])
+    assert result.exit_code == 1
+    assert "编码应为 12、31、33、34 或 36 位" in result.stderr and "而不是 10 位" in result.stderr
+    assert "code" not in result.stderr and " or " not in result.stderr

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import typing
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from strategies import guides
 
 from service_codes import Guide, from_json, to_xml
 from service_codes.cli import main
-from service_codes.formats.html import IndexEntry, render_guide, render_index
+from service_codes.formats.html import IndexEntry, qr_code, render_guide, render_index
 
 BUNDLED = [from_json(p.read_bytes()) for p in sorted((ROOT / "registry" / "guides").glob("*.json"))]
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>&amp;'
@@ -67,6 +68,38 @@ def test_a_page_shows_what_a_citizen_needs() -> None:
     assert "http" not in render_guide(guide).split("<body>")[0]  # nothing fetched
 
 
+def test_the_header_shows_the_version_and_its_effective_date() -> None:
+    guide = next(g for g in BUNDLED if g.version > 1 and g.effective_date)
+    assert guide.effective_date is not None
+    header = html.fromstring(render_guide(guide)).xpath("//header")[0].text_content()
+    assert f"第 {guide.version} 版" in header and guide.effective_date.isoformat() in header
+    undated = html.fromstring(render_guide(attrs.evolve(guide, effective_date=None)))
+    assert "生效日期" not in undated.xpath("//header")[0].text_content()
+
+
+def test_the_print_footer_numbers_pages_and_repeats_version_and_date() -> None:
+    guide = next(g for g in BUNDLED if g.effective_date)
+    assert guide.effective_date is not None
+    style = "".join(html.fromstring(render_guide(guide)).xpath("//style/text()"))
+    style = re.sub(r"\\([0-9a-f]{1,6}) ?", lambda m: chr(int(m[1], 16)), style)  # CSS escapes
+    assert re.search(r"@bottom-\w+\s*{[^}]*counter\(page\)[^}]*counter\(pages\)", style)
+    assert f"第 {guide.version} 版" in style and guide.effective_date.isoformat() in style
+
+
+def test_one_qr_code_per_online_url_and_none_without() -> None:
+    guide = next(g for g in BUNDLED if len(g.online_urls) >= 2)
+    tree = html.fromstring(render_guide(guide))
+    codes = tree.xpath('//svg[@class="qr"]')
+    assert len(codes) == len(guide.online_urls)
+    for code, url in zip(codes, guide.online_urls, strict=True):
+        assert code.xpath(".//path/@d") and url in code.getparent().text_content()
+    assert not html.fromstring(render_guide(attrs.evolve(guide, online_urls=()))).xpath(
+        '//svg[@class="qr"]'
+    )
+    assert qr_code("javascript:alert(1)") is None  # only web addresses
+    assert qr_code("https://x.gov.cn/" + "办" * 2000) is None  # too long for any QR code
+
+
 def test_the_index_groups_guides_by_matter_type() -> None:
     entries = [IndexEntry(f"{i}.html", g) for i, g in enumerate(BUNDLED)]
     tree = html.fromstring(render_index(entries))
@@ -84,7 +117,7 @@ def test_render_command(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0 and "render: 2 pages" in result.stdout
     assert sorted(p.name for p in (tmp_path / "pages").iterdir()) == [
-        "guide.html", "index.html", "marriage-registration.html"
+        ".service-codes", "guide.html", "index.html", "marriage-registration.html"
     ]  # fmt: skip
     junk = tmp_path / "junk.json"
     junk.write_text("{")

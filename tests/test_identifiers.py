@@ -144,3 +144,44 @@ def test_unknown_region_is_none_and_malformed_region_raises() -> None:
         validate_region_code("61011")
     with pytest.raises(InvalidFormat):
         validate_region_code("６１０１１３")
+
+
+def test_a_wrong_check_character_says_which_was_expected_and_which_was_found() -> None:
+    with pytest.raises(InvalidChecksum) as caught:
+        validate_uscc("91110000600037341N")
+    assert "expected 'L', found 'N'" in caught.value.message
+    assert "第 18 位应为 'L'，实为 'N'" in caught.value.message_zh
+
+
+def test_a_wrong_organisation_check_character_in_a_uscc_says_which_was_expected() -> None:
+    first17 = "9111000060003734" + "2"
+    with pytest.raises(InvalidChecksum) as caught:
+        validate_uscc(first17 + uscc_check_character(first17))
+    assert "expected '1', found '2'" in caught.value.message
+    assert "ends in '1L'" in caught.value.message  # the last character changes with it
+    assert "（第 17 位）错误：应为 '1'，实为 '2'" in caught.value.message_zh
+    assert "'1L'" in caught.value.message_zh
+
+
+def test_a_wrong_organisation_code_check_character_says_which_was_expected() -> None:
+    with pytest.raises(InvalidChecksum) as caught:
+        validate_organization_code("600037342")
+    assert "expected '1', found '2'" in caught.value.message
+    assert "第 9 位应为 '1'，实为 '2'" in caught.value.message_zh
+
+
+@pytest.mark.parametrize(
+    ("text", "en", "zh"),
+    [
+        ("9111000060003734", "18 characters (digits and capital letters), not 16", "而不是 16 位"),
+        ("91110000600037341O", "other than I, O, S, V and Z", "I、O、S、V、Z 以外的大写字母"),
+        ("９１１１００００６０００３７３４１Ｌ", "'９'", "统一社会信用代码含有不允许的字符 '９'"),
+    ],
+)
+def test_usccs_of_the_wrong_shape_say_what_a_uscc_is(text: str, en: str, zh: str) -> None:
+    with pytest.raises(InvalidCode) as caught:
+        validate_uscc(text)
+    assert en in caught.value.message and zh in caught.value.message_zh
+    with pytest.raises(InvalidCode) as caught:
+        validate_organization_code(text[:9])
+    assert "organisation code" not in caught.value.message_zh

@@ -113,7 +113,7 @@ def test_open_with_create_makes_the_ledger(tmp_path: Path) -> None:
 def test_open_refuses_a_missing_registry_and_creates_nothing(tmp_path: Path) -> None:
     # A mistyped folder must not start an empty ledger that issues other codes.
     Registry.open(tmp_path / "registry", create=True).assign_many(BUNDLED)
-    with pytest.raises(RegistryError, match="no code ledger in .*registy") as caught:
+    with pytest.raises(RegistryError, match=r"no code ledger in .*registy") as caught:
         Registry.open(tmp_path / "registy")
     assert "create=True" in caught.value.message and "登记簿" in caught.value.message_zh
     assert not (tmp_path / "registy").exists()

@@ -1,19 +1,24 @@
 from __future__ import annotations
 
+import inspect
 import json
+import re
 
 import attrs
+import orjson
 import pytest
 from conftest import ROOT
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import guides
+from strategies import FAULTS, Fault, faulty_guides, guides
 
-from service_codes import Guide, Severity, TimeLimit, TimeUnit, from_json, validate
+from service_codes import Guide, InvalidGuide, Severity, TimeLimit, TimeUnit, from_json, validate
+from service_codes import rules as rule_module
+from service_codes.build import read_and_check
 from service_codes.convert import guide_to_data
 from service_codes.identifiers import uscc_check_character
 from service_codes.schemas import guide_schema
-from service_codes.validation import pointer, schema_problems
+from service_codes.validation import guide_from_data, pointer, schema_problems
 
 TEMPLATE = ROOT / "registry" / "guides" / "food-business-licence-new.json"
 
@@ -184,3 +189,123 @@ def test_absurd_nesting_is_a_problem_not_a_crash() -> None:
         deep = [deep]
     report = validate({"name": deep})
     assert not report.ok
+
+
+# --- every problem in one run -----------------------------------------------------------------
+
+RULE_IDS = set(re.findall(r'"((?:[a-z]+\.)[a-z-]+)"', inspect.getsource(rule_module)))
+
+
+def test_a_schema_fault_does_not_hide_the_rules_of_other_fields() -> None:
+    data = json.loads(TEMPLATE.read_text("utf-8"))
+    data["agency"]["uscc"] = "11610113038161643Q"  # a wrong check character
+    data["steps"][-1]["order"] += 1  # a gap in the numbering
+    data["visits"] = "twice"
+    del data["place"]
+    assert rules(validate(data)) == {
+        ("/visits", "schema.type"),
+        ("/place", "schema.required"),
+        ("/agency/uscc", "uscc.invalid"),
+        ("/steps", "order.gap"),
+    }
+
+
+def test_structuring_problems_of_one_field_do_not_hide_another_fields() -> None:
+    data = json.loads(TEMPLATE.read_text("utf-8"))
+    data["materials"][0]["copies"] = -1  # the schema's
+    data["effective_date"] = "2024-02-30"  # structuring's, in another field
+    data["catalog_code"] = "001104002000"
+    data["materials"][1]["code"] = "11610113038161643X4000104002000001"  # beside the schema's
+    found = rules(validate(data))
+    assert {
+        ("/materials/0/copies", "schema.minimum"),
+        ("/effective_date", "value.invalid"),
+        ("/catalog_code", "code.component"),
+        ("/materials/1/code", "code.checksum"),
+    } <= found
+    with pytest.raises(InvalidGuide) as caught:
+        guide_from_data(data)
+    assert rules(caught.value) == found  # reading reports the same, without rules
+
+
+def test_rules_never_judge_a_stand_in() -> None:
+    data = json.loads(TEMPLATE.read_text("utf-8"))
+    del data["legal_limit"]  # its stand-in of 0 days would be shorter than the promised time
+    data["case_type"] = "not-a-case-type"
+    data["materials"] = "none"
+    assert rules(validate(data)) == {
+        ("/legal_limit", "schema.required"),
+        ("/case_type", "schema.enum"),
+        ("/materials", "schema.type"),
+    }
+
+
+def test_a_mistyped_record_field_does_not_hide_the_rules_of_the_others(guide: Guide) -> None:
+    broken = attrs.evolve(
+        guide,
+        matter_type="licensing",  # type: ignore[arg-type]
+        agency=attrs.evolve(guide.agency, uscc="11610113038161643Q"),
+    )
+    assert rules(validate(broken)) == {
+        ("/matter_type", "record.type"),
+        ("/agency/uscc", "uscc.invalid"),
+    }
+
+
+def test_every_lone_surrogate_is_reported_beside_other_schema_problems() -> None:
+    data = json.loads(TEMPLATE.read_text("utf-8"))
+    data["name"], data["hours"], data["visits"] = "\ud800", "a\udfff", "often"
+    assert {
+        ("/name", "schema.encoding"),
+        ("/hours", "schema.encoding"),
+        ("/visits", "schema.type"),
+    } <= rules(validate(data))
+
+
+class _Reader:
+    """A guide that notes which of its fields are read."""
+
+    def __init__(self, guide: Guide) -> None:
+        self.guide, self.fields = guide, set[str]()
+
+    def __getattr__(self, name: str) -> object:
+        self.fields.add(name)
+        return getattr(self.guide, name)
+
+
+def test_every_rule_declares_guide_fields() -> None:
+    names = {field.name for field in attrs.fields(Guide)}
+    assert set(rule_module.READS) == set(rule_module.RULES)
+    assert all(fields and fields <= names for fields in rule_module.READS.values())
+
+
+@given(guides())
+def test_each_rule_reads_only_the_fields_it_declares(guide: Guide) -> None:
+    for rule in rule_module.RULES:
+        reader = _Reader(guide)
+        list(rule(reader))  # type: ignore[arg-type]
+        assert reader.fields <= rule_module.READS[rule], rule.__name__
+
+
+def test_the_injected_faults_are_independent() -> None:
+    for fault in FAULTS:
+        reads = rule_module.READS[getattr(rule_module, fault.found_by)] if fault.found_by else set()
+        assert (fault.rule in RULE_IDS) is bool(fault.found_by), fault
+        assert not (reads - {fault.field}) & {f.field for f in FAULTS}, fault
+
+
+@given(faulty_guides())
+def test_one_run_reports_every_independent_fault(
+    case: tuple[dict[str, object], tuple[tuple[Fault, str], ...]],
+) -> None:
+    document, faults = case
+    report = validate(document)
+    found = rules(report)
+    assert {(path, fault.rule) for fault, path in faults} <= found
+    # no rule judges the stand-in of a field the schema or structuring refused
+    refused = {fault.field for fault, _ in faults if fault.rule not in RULE_IDS}
+    assert not [
+        p for p in report.problems if p.rule in RULE_IDS and p.path.split("/")[1] in refused
+    ]
+    # and the build's check of the same bytes says the same
+    assert read_and_check(orjson.dumps(document))[1] == report

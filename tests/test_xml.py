@@ -199,3 +199,87 @@ def test_threads_reading_at_once_get_their_own_problems() -> None:
     with ThreadPoolExecutor(6) as pool:
         results = list(pool.map(read, [good, bad] * 150))
     assert results == [(), ("/visits",)] * 150
+
+
+def _food_xml() -> bytes:
+    return to_xml(from_json((ROOT / "registry/guides/food-business-licence-new.json").read_bytes()))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path", "zh"),
+    [
+        (b"<effective_date>2024-03-01", b"<effective_date>2024/03/01", "/effective_date",
+         ["<effective_date>（计划生效日期）", "格式不正确", "YYYY-MM-DD", "'2024-03-01'"]),
+        (b"<level>county", b"<level>xian", "/level",
+         ["<level>（行使层级）", "'xian' 无效", "县级（county）"]),
+        (b"<visits>0</visits>", b"<visits>x</visits>", "/visits", ["'x' 不是整数"]),
+        (b"<visits>0</visits>", b"<visits>100</visits>", "/visits", ["不能大于 99"]),
+        (b"<name>", b"<name/><name>", "/name", ["<name>（事项名称）：不能为空"]),
+        (b"<place>", b"<bogus/><place>", "/place",
+         ["此处不应出现 <bogus>，应为 <place>（办理地点）"]),
+        (b"<hours>", b"<hours a='1'>", "/hours", ["<hours>（办理时间）不允许有属性 'a'"]),
+        (b"<steps>", b"<steps>text", "/steps", ["<steps>（办理流程）只能包含子元素"]),
+        (b"<version>3</version>", b"<version>3<b/></version>", "/version",
+         ["<version>（事项版本）只能包含取值"]),
+    ],
+)  # fmt: skip
+def test_xsd_problems_are_said_in_chinese_naming_the_element_and_value(
+    old: bytes, new: bytes, path: str, zh: list[str]
+) -> None:
+    xml = _food_xml()
+    assert old in xml
+    with pytest.raises(InvalidGuide) as caught:
+        from_xml(xml.replace(old, new, 1))
+    (problem,) = [p for p in caught.value.problems if p.path == path]
+    assert all(part in problem.message_zh for part in zh), problem.message_zh
+    for english in ("Element", "facet", "expected", "value", "attribute", "Schema"):
+        assert english not in problem.message_zh
+
+
+def test_a_list_without_its_required_item_is_reported_at_the_list() -> None:
+    xml = _guide_xml()
+    start, end = xml.index(b"<service_objects>"), xml.index(b"</service_objects>")
+    problems = _invalid(xml[:start] + b"<service_objects>" + xml[end:])
+    assert problems == [("/service_objects", "xsd.invalid")]
+
+
+def test_an_unmapped_xsd_error_gets_a_chinese_message_of_its_own() -> None:
+    from types import SimpleNamespace
+
+    from service_codes.formats.xsd import _xsd_problems
+
+    root = etree.fromstring(_guide_xml())
+    visits = root.find(f"{{{NAMESPACE}}}visits")
+    error = SimpleNamespace(
+        type_name="SCHEMAV_CVC_IDC_KEY",
+        message=f"Element '{{{NAMESPACE}}}visits': No match found for key-sequence.",
+        line=7,
+        path=f"/*/*[{root.index(visits) + 1}]",
+    )
+    (problem,) = _xsd_problems(root, [error])
+    assert problem.path == "/visits"
+    assert problem.message == "line 7: Element 'visits': No match found for key-sequence."
+    assert problem.message_zh == (
+        "第 7 行：<visits>（到办事现场次数）不符合 XSD（错误类型 SCHEMAV_CVC_IDC_KEY）"
+    )
+
+
+def test_an_xsd_fault_does_not_hide_the_rules_of_other_fields() -> None:
+    import attrs
+
+    from service_codes.build import read_and_check
+
+    guide = from_json((ROOT / "registry" / "guides" / "marriage-registration.json").read_bytes())
+    late = attrs.evolve(
+        guide,
+        promised_limit=attrs.evolve(guide.promised_limit, value=guide.legal_limit.value + 5),
+    )
+    text = to_xml(late).replace(b"<level>county</level>", b"<level>nowhere</level>")
+    assert b"<level>nowhere</level>" in text
+    read, report = read_and_check(text)
+    assert read is None
+    found = {(p.path, p.rule) for p in report.problems}
+    assert ("/promised_limit/value", "time.promised-exceeds-legal") in found
+    assert any(path == "/level" for path, _ in found)
+    # and the faulty field is not judged by the rules: nothing else is reported on it
+    assert all(rule.startswith(("xsd.", "schema.")) for path, rule in found if path == "/level")

@@ -19,8 +19,6 @@ library version changed since the manifest was written.
 
 from __future__ import annotations
 
-import bisect
-import hashlib
 import json
 import multiprocessing
 import os
@@ -38,10 +36,21 @@ import attrs
 
 from service_codes.convert import guide_to_data
 from service_codes.errors import InvalidGuide, ServiceCodesError
-from service_codes.formats import read_guide
-from service_codes.formats.json import data_to_json
-from service_codes.formats.xml import data_to_xml
+from service_codes.formats import is_xml, read_guide
+from service_codes.formats.json import data_to_json, json_data
+from service_codes.formats.xml import data_to_xml, read_xml
 from service_codes.model import Guide
+from service_codes.output import (
+    Mark,
+    Output,
+    Risk,
+    digest,
+    index_line,
+    refuse_nested,
+    risk,
+    stale,
+    write_file,
+)
 from service_codes.problems import Report
 from service_codes.registry import (
     CodeRequest,
@@ -51,7 +60,7 @@ from service_codes.registry import (
     code_request,
     with_codes,
 )
-from service_codes.rules import rule_problems
+from service_codes.validation import check_data
 
 Format = Literal["json", "xml"]
 # Both formats are written from one unstructuring of the guide.
@@ -115,6 +124,7 @@ class Built:
     new_codes: int
     counts: Counts
     incremental: bool  # False when there was no earlier build that fits to build on
+    removed: tuple[str, ...] = ()  # files of an earlier build removed from OUT/guides
 
 
 # --- what the workers do -----------------------------------------------------------------
@@ -132,18 +142,21 @@ class Checked(NamedTuple):
         return self.request
 
 
-def _digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
 def read_and_check(data: bytes) -> tuple[Guide | None, Report]:
-    """A guide's bytes (JSON or XML) read and validated."""
+    """A guide's bytes (JSON or XML) read and validated: every problem in one report.
+
+    The guide is None when it does not read; the rules still run on the well-formed parts,
+    beside the schema's (or the XSD's) problems.
+    """
     try:
-        guide = read_guide(data)
+        if is_xml(data):
+            return check_data(*read_xml(data))
+        plain, repeated = json_data(data)
     except InvalidGuide as error:
         return None, Report(error.problems)
-    # read_guide has checked the schema; what is left to check are the rules.
-    return guide, Report(rule_problems(guide))
+    # A repeated key is a fault of the text, not of a field: the data is judged whole.
+    guide, report = check_data(plain)
+    return (None, Report(repeated + report.problems)) if repeated else (guide, report)
 
 
 def _read(path: Path) -> bytes:
@@ -153,28 +166,41 @@ def _read(path: Path) -> bytes:
         raise OSError(f"cannot read {path}: {error.strerror or error}") from None
 
 
+class Findings(NamedTuple):
+    """Pass 1's findings on one batch."""
+
+    found: list[Checked | None]  # None for a guide unchanged since the last build
+    reports: list[tuple[str, Report]]  # the reports that have problems
+    at_risk: list[tuple[Path, Risk]]  # outputs that may not be overwritten
+
+
 def _check_batch(
     guides: Path,
     out: Path,
+    mark: Mark,
     suffixes: tuple[str, ...],
     names: Sequence[str],
     previous: Sequence[str | None],
-) -> tuple[list[Checked | None], list[tuple[str, Report]]]:
-    """Pass 1 over one batch: (finding per guide, the reports that have problems)."""
-    found: list[Checked | None] = []
-    reports = []
+) -> Findings:
+    """Pass 1 over one batch: read and validate each new or changed guide."""
+    findings = Findings([], [], [])
     for name, before in zip(names, previous, strict=True):
         data = _read(guides / name)
-        digest = _digest(data)
+        digested = digest(data)
         stem = name[: -len(".json")]
-        if digest == before and all((out / f"{stem}{s}").is_file() for s in suffixes):
-            found.append(None)
+        targets = [f"guides/{stem}{s}" for s in suffixes]
+        risks = [(out / t, why) for t in targets if (why := risk(out, mark, t)) is not None]
+        if digested == before and not risks and all((out / t).is_file() for t in targets):
+            findings.found.append(None)
             continue
+        findings.at_risk.extend(risks)
         guide, report = read_and_check(data)
         if report.problems:
-            reports.append((name, report))
-        found.append(Checked(digest, code_request(guide) if guide and report.ok else None))
-    return found, reports
+            findings.reports.append((name, report))
+        findings.found.append(
+            Checked(digested, code_request(guide) if guide and report.ok else None)
+        )
+    return findings
 
 
 def _write_batch(
@@ -187,9 +213,9 @@ def _write_batch(
 ) -> list[str]:
     """Pass 2 over one batch: fill in the codes, write every format; the index entries."""
     entries = []
-    for name, digest, answer in zip(names, digests, codes, strict=True):
+    for name, expected, answer in zip(names, digests, codes, strict=True):
         data = _read(guides / name)
-        if _digest(data) != digest:
+        if digest(data) != expected:
             raise BuildError(
                 f"{guides / name} changed during the build; build again",
                 f"构建期间 {guides / name} 被修改，请重新构建",
@@ -203,40 +229,6 @@ def _write_batch(
     return entries
 
 
-def write_file(path: Path, data: bytes) -> None:
-    """Write through a temporary file so a reader never sees half a file.
-
-    A file that already holds ``data`` is left alone: reading it is far cheaper than
-    creating a file, and a rebuild mostly writes what is there.
-    """
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return
-    except FileNotFoundError:
-        pass
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
-
-
-def index_line(stem: str, formats: Sequence[str], guide: Guide) -> str:
-    """The entry of ``index.json`` for a coded guide written as ``guides/STEM.FORMAT``."""
-    entry = {
-        "file": f"guides/{stem}.{formats[0]}",
-        "files": [f"guides/{stem}.{f}" for f in formats],
-        "name": guide.name,
-        "sub_name": guide.sub_name,
-        "matter_type": guide.matter_type.value,
-        "agency": guide.agency.name,
-        "uscc": guide.agency.uscc,
-        "catalog_code": str(guide.catalog_code),
-        "implementation_code": str(guide.implementation_code),
-        "version": guide.version,
-        "state": guide.state.value,
-    }
-    return json.dumps(entry, ensure_ascii=False)
-
-
 # --- the manifest of the last build ------------------------------------------------------
 
 
@@ -244,6 +236,17 @@ def _header(formats: tuple[Format, ...], registry: Registry) -> str:
     return json.dumps(
         {"library": version("service-codes"), "formats": formats, "ledger": registry.head}
     )
+
+
+def previous_formats(out: Path) -> tuple[Format, ...] | None:
+    """The formats the last build into ``out`` wrote, from its manifest; None if none."""
+    try:
+        with (out / MANIFEST).open(encoding="utf-8") as file:
+            formats = json.loads(file.readline())["formats"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    known = [f for f in formats if f in RENDER] if isinstance(formats, list) else []
+    return tuple(known) or None
 
 
 class Previous(NamedTuple):
@@ -355,6 +358,7 @@ def build(
     incremental: bool = False,
     listener: Listener | None = None,
     batch: int = BATCH,
+    force: bool = False,
 ) -> Built:
     """Validate, code and write every guide of ``catalogue`` (``guides/*.json``) to ``out``.
 
@@ -363,11 +367,16 @@ def build(
     a guide is invalid, raises :class:`CatalogueInvalid` after telling ``listener``
     every report with problems; then nothing is written and no code is issued.
     ``incremental`` rewrites only the guides whose bytes changed since the last build.
-    The output is the same for any number of ``workers``.
+    The output is the same for any number of ``workers``. Files in ``out`` that the
+    build did not write, or that changed since, are never overwritten or removed:
+    :class:`~service_codes.output.UnsafeWrite` names them all before anything is
+    written or issued, unless ``force``.
     """
     formats = tuple(dict.fromkeys(formats))
     listener = listener or Listener()
     guides = catalogue / "guides"
+    refuse_nested(out, [guides])
+    refuse_nested(out / "guides", [guides])  # OUT itself the catalogue: guides over guides
     names = source_names(guides)
     if not names:
         raise BuildError(f"no guides found in {guides}", f"{guides} 中没有办事指南")
@@ -377,11 +386,14 @@ def build(
     previous = _previous(out, _header(formats, registry)) if registry else None
     batches = [names[i : i + batch] for i in range(0, len(names), batch)]
     ahead = 2 * max(workers, 1)
+    output = Output(out, force=force)
     with _pool(workers, len(batches)) as pool, tempfile.TemporaryFile() as spill:
-        checked = _check(pool, batches, guides, out / "guides", formats, previous, ahead)
+        checked = _check(pool, batches, guides, output, formats, previous, ahead)
         counts = Counts()
         matters: set[MatterRequest] = set()
-        for found, reports in checked:
+        at_risk: list[tuple[Path, Risk]] = []
+        for found, reports, risks in checked:
+            at_risk.extend(risks)
             for name, report in reports:
                 listener.report(guides / name, report)
                 counts.add(report)
@@ -391,6 +403,9 @@ def build(
             listener.advance("check", len(found))
         if counts.invalid:
             raise CatalogueInvalid(counts, len(names))
+        removed = stale(out / "guides", names, tuple(f".{f}" for f in formats))
+        # The manifest is the build's own bookkeeping; what people read is guarded.
+        output.guard([f"guides/{name}" for name in removed] + ["index.json"], also=at_risk)
         registry = registry or Registry.open(catalogue, create=True)
         before = registry.size
         registry.assign_matters(sorted(matters))
@@ -413,9 +428,11 @@ def build(
             for partial in (".index.json.tmp", f".{MANIFEST}.tmp"):
                 (out / partial).unlink(missing_ok=True)
             raise
-    _finish(out, names, formats, registry)
+    _finish(output, removed, formats, registry)
     registry.save_snapshot()  # so that the next build opens the registry quickly
-    return Built(len(names), rebuilt, registry.size - before, counts, previous is not None)
+    return Built(
+        len(names), rebuilt, registry.size - before, counts, previous is not None, tuple(removed)
+    )
 
 
 def _has_ledger(catalogue: Path) -> bool:
@@ -426,11 +443,11 @@ def _check(
     pool: Executor,
     batches: list[list[str]],
     guides: Path,
-    out: Path,
+    output: Output,
     formats: tuple[Format, ...],
     previous: Iterator[Previous] | None,
     ahead: int,
-) -> Iterator[tuple[list[Checked | Previous], list[tuple[str, Report]]]]:
+) -> Iterator[tuple[list[Checked | Previous], list[tuple[str, Report]], list[tuple[Path, Risk]]]]:
     """Pass 1: each batch's findings (the manifest's row where a guide is unchanged)."""
     find = _lookup(previous)
     suffixes = tuple(f".{f}" for f in formats)
@@ -439,10 +456,11 @@ def _check(
         for batch in batches:
             rows = [find(name) for name in batch]
             digests = [row.digest if row else None for row in rows]
-            yield rows, _check_batch, (guides, out, suffixes, batch, digests)
+            yield rows, _check_batch, (guides, output.root, output.mark, suffixes, batch, digests)
 
-    for rows, (found, reports) in _ordered(pool, calls(), ahead):
-        yield [f if f is not None else row for f, row in zip(found, rows, strict=True)], reports
+    for rows, findings in _ordered(pool, calls(), ahead):
+        found = [f if f is not None else row for f, row in zip(findings.found, rows, strict=True)]
+        yield found, findings.reports, findings.at_risk
 
 
 def _write(
@@ -488,10 +506,14 @@ def _write(
     return rebuilt
 
 
-def _finish(out: Path, names: list[str], formats: tuple[Format, ...], registry: Registry) -> None:
-    """Put the index and manifest in place and remove what an earlier build left over."""
+def _finish(
+    output: Output, removed: list[str], formats: tuple[Format, ...], registry: Registry
+) -> None:
+    """Put the index and manifest in place, remove what an earlier build left, mark it."""
+    out = output.root
     os.replace(out / ".index.json.tmp", out / "index.json")
-    remove_stale(out / "guides", names, tuple(f".{f}" for f in formats))
+    for name in removed:
+        output.remove(f"guides/{name}")
     # The header records the ledger as this build left it, so it goes on top last.
     rows = out / f".{MANIFEST}.tmp"
     with (out / f".{MANIFEST}.new").open("w", encoding="utf-8") as manifest, rows.open() as body:
@@ -499,16 +521,4 @@ def _finish(out: Path, names: list[str], formats: tuple[Format, ...], registry: 
         shutil.copyfileobj(body, manifest)
     os.replace(out / f".{MANIFEST}.new", out / MANIFEST)
     rows.unlink()
-
-
-def remove_stale(folder: Path, names: list[str], suffixes: tuple[str, ...]) -> None:
-    """Remove guides an earlier build wrote whose source is gone or whose format is not built."""
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            stem, _, suffix = entry.name.rpartition(".")
-            if suffix not in ("json", "xml") or not entry.is_file():
-                continue
-            source = f"{stem}.json"
-            at = bisect.bisect_left(names, source)
-            if f".{suffix}" not in suffixes or at == len(names) or names[at] != source:
-                os.unlink(entry.path)
+    output.close(folders=("", "guides"))

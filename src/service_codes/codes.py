@@ -16,7 +16,7 @@ CatalogCode(origin='00', matter_type=<MatterType.LICENSING: 'licensing'>, main=4
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Final, TypeVar, cast
 
 import attrs
@@ -27,37 +27,136 @@ from service_codes.errors import InvalidComponent, InvalidFormat, InvalidLength
 from service_codes.identifiers import PROVINCES, validate_uscc
 
 NATIONAL_ORIGIN: Final = "00"
+_DIGITS: Final = frozenset("0123456789")
 
 
-def _text(text: object, kind: str, lengths: tuple[int, ...]) -> str:
-    """Check a code's type, length and (for the numeric tail) its digits."""
+@attrs.frozen
+class _Kind:
+    """A kind of code as messages name it, with the parts its characters hold."""
+
+    name: str
+    name_zh: str
+    parts: str
+    parts_zh: str
+
+
+_ANY: Final = _Kind(
+    "code",
+    "编码",
+    "catalog code 12, implementation code 31, handling-item code 33, material code 34 or 36",
+    "基本编码 12 位，实施编码 31 位，业务办理项编码 33 位，材料编码 34 或 36 位",
+)
+_CATALOG: Final = _Kind(
+    "catalog code", "基本编码", "12 digits, such as 000104002000", "12 位数字，例如 000104002000"
+)
+_IMPLEMENTATION: Final = _Kind(
+    "implementation code",
+    "实施编码",
+    "the USCC (18), the level (1) and the catalog code (12)",
+    "统一社会信用代码 18 位、行使层级 1 位、基本编码 12 位",
+)
+_HANDLING_ITEM: Final = _Kind(
+    "handling-item code",
+    "业务办理项编码",
+    "the implementation code (31) and a 2-digit number",
+    "实施编码 31 位加 2 位序号",
+)
+_MATERIAL: Final = _Kind(
+    "material code",
+    "材料编码",
+    "the implementation code (31) or the handling-item code (33) and a 3-digit number",
+    "实施编码 31 位或业务办理项编码 33 位加 3 位序号",
+)
+
+
+def _numbers(numbers: Iterable[object]) -> tuple[str, str]:
+    """Numbers as a sentence lists them: '12, 31 or 33' and '12、31 或 33'.
+
+    >>> _numbers((12,)), _numbers((34, 36)), _numbers((12, 31, 33))
+    (('12', '12'), ('34 or 36', '34 或 36'), ('12, 31 or 33', '12、31 或 33'))
+    """
+    *rest, last = map(str, numbers)
+    if not rest:
+        return last, last
+    return f"{', '.join(rest)} or {last}", f"{'、'.join(rest)} 或 {last}"
+
+
+def _lost_zeros(text: str, kind: _Kind) -> tuple[str, str]:
+    """A hint for digits shorter than a catalog code: a spreadsheet dropped leading zeros."""
+    if len(text) >= 12 or not text or not set(text) <= _DIGITS:
+        return "", ""
+    padded = text.zfill(12)
+    if kind is _CATALOG:
+        return (
+            f"; its leading zeros were probably lost: {padded!r}",
+            f"；可能丢失了开头的 0，应为 {padded!r}",
+        )
+    return (
+        f"; if it is a catalog code, its leading zeros were probably lost: {padded!r}",
+        f"；若是基本编码，可能丢失了开头的 0，应为 {padded!r}",
+    )
+
+
+def _text(text: object, kind: _Kind, lengths: tuple[int, ...]) -> str:
+    """Check a code's type and length."""
     if not isinstance(text, str):
+        hint = _lost_zeros(str(text), kind) if type(text) is int else ("", "")
         raise InvalidFormat(
-            f"a {kind} must be text, not {type(text).__name__}", f"{kind}必须是文本"
+            f"a {kind.name} must be text, not {type(text).__name__}{hint[0]}",
+            f"{kind.name_zh}必须是文本{hint[1]}",
         )
     if len(text) not in lengths:
-        want = " or ".join(str(n) for n in lengths)
+        want, want_zh = _numbers(lengths)
+        hint = _lost_zeros(text, kind)
         raise InvalidLength(
-            f"a {kind} has {want} characters, not {len(text)}", f"{kind}长度应为 {want} 位"
+            f"a {kind.name} has {want} characters ({kind.parts}), not {len(text)}{hint[0]}",
+            f"{kind.name_zh}应为 {want_zh} 位（{kind.parts_zh}），而不是 {len(text)} 位{hint[1]}",
         )
     return text
 
 
-def _digits(text: str, what: str) -> str:
-    if not (text.isascii() and text.isdigit()):
-        raise InvalidFormat(f"the {what} {text!r} must be digits", f"{what} {text!r} 必须是数字")
+def _digits(text: str, what: str, what_zh: str) -> str:
+    """Check that a part is ASCII digits, naming the first character that is not."""
+    if text.isascii() and text.isdigit():  # one C-level check; the loop below only explains
+        return text
+    for position, character in enumerate(text, start=1):
+        if character not in _DIGITS:
+            raise InvalidFormat(
+                f"the {what} {text!r} must be digits: character {position} is {character!r}",
+                f"{what_zh} {text!r} 必须是数字：第 {position} 位是 {character!r}",
+            )
     return text
 
 
-def _in_range(what: str, low: int, high: int) -> Callable[[Any, Any, int], None]:
+def _in_range(what: str, what_zh: str, low: int, high: int) -> Callable[[Any, Any, int], None]:
     def check(instance: object, attribute: object, value: int) -> None:
-        if type(value) is not int or not low <= value <= high:
+        if type(value) is not int:  # a bool or a text is no sequence number
             raise InvalidComponent(
-                f"the {what} must be {low}..{high}, not {value!r}",
-                f"{what}应在 {low} 到 {high} 之间，而不是 {value!r}",
+                f"the {what} must be a whole number {low}..{high}, not {value!r}",
+                f"{what_zh}应为 {low} 到 {high} 之间的整数",
+            )
+        if not low <= value <= high:
+            raise InvalidComponent(
+                f"the {what} must be {low}..{high}, not {value}",
+                f"{what_zh}应在 {low} 到 {high} 之间，而不是 {value}",
             )
 
     return check
+
+
+# The Chinese names of the parts of a code, for the message of a part of the wrong type.
+_PARTS_ZH: Final = {
+    "origin": "来源",
+    "matter_type": "事项类型",
+    "main": "主项序号",
+    "sub": "子项序号",
+    "uscc": "统一社会信用代码",
+    "level": "行使层级",
+    "catalog": "基本编码",
+    "implementation": "实施编码",
+    "parent": "所属编码",
+    "seq": "序号",
+}
 
 
 def _part(*types: type) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
@@ -68,7 +167,7 @@ def _part(*types: type) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
             wanted = " or ".join(t.__name__ for t in types)
             raise InvalidComponent(
                 f"the {attribute.name} of a code must be a {wanted}, not {type(value).__name__}",
-                f"编码的 {attribute.name} 类型错误",
+                f"编码的组成部分“{_PARTS_ZH.get(attribute.name, '')}”类型错误",
             )
 
     return check
@@ -83,15 +182,19 @@ def _check_origin(instance: object, attribute: object, value: str) -> None:
 
 
 def _check_uscc(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
-    if validate_uscc(value) != value:
+    canonical = validate_uscc(value)
+    if canonical != value:
         raise InvalidFormat(
-            "the USCC inside a code must be canonical", "编码中的统一社会信用代码须为规范形式"
+            "the USCC inside a code must be written in capitals without spaces or hyphens:"
+            f" {canonical!r}, not {value!r}",
+            f"编码中的统一社会信用代码须为规范形式（大写字母，不含空格和短横线）："
+            f"应为 {canonical!r}，而不是 {value!r}",
         )
 
 
-_check_main = _in_range("main item number", 1, 99999)
-_check_handling_item = _in_range("handling-item number", 1, 99)
-_check_material = _in_range("material number", 1, 999)
+_check_main = _in_range("main item number", "主项序号", 1, 99999)
+_check_handling_item = _in_range("handling-item number", "业务办理项序号", 1, 99)
+_check_material = _in_range("material number", "材料序号", 1, 999)
 _Code = TypeVar("_Code")
 
 
@@ -153,7 +256,7 @@ class CatalogCode:
     origin: str = attrs.field(validator=_check_origin)
     matter_type: MatterType = attrs.field(validator=_part(MatterType))
     main: int = attrs.field(validator=_check_main)
-    sub: int = attrs.field(default=0, validator=_in_range("sub-item number", 0, 999))
+    sub: int = attrs.field(default=0, validator=_in_range("sub-item number", "子项序号", 0, 999))
 
     def __str__(self) -> str:
         return f"{self.origin}{codelists.code(self.matter_type)}{self.main:05d}{self.sub:03d}"
@@ -161,13 +264,14 @@ class CatalogCode:
     @classmethod
     def parse(cls, text: object) -> CatalogCode:
         """Read a 12-digit catalog code; raises InvalidCode naming the wrong part."""
-        code = _digits(_text(text, "catalog code", (12,)), "catalog code")
+        code = _digits(_text(text, _CATALOG, (12,)), "catalog code", "基本编码")
         try:
             matter_type = codelists.from_code(MatterType, code[2:4])
         except InvalidComponent:
+            known = _numbers(tuple(codelists.code(t) for t in MatterType))
             raise InvalidComponent(
-                f"the matter type {code[2:4]!r} is not a known type code",
-                f"事项类型 {code[2:4]!r} 不是已知的类型代码",
+                f"the matter type {code[2:4]!r} is not a known type code ({known[0]})",
+                f"事项类型 {code[2:4]!r} 不是已知的类型代码（应为 {known[1]}）",
             ) from None
         origin, main = code[:2], int(code[4:9])
         _check_origin(None, None, origin)
@@ -199,7 +303,7 @@ class ImplementationCode:
     @classmethod
     def parse(cls, text: object) -> ImplementationCode:
         """Read a 31-character implementation code; raises InvalidCode naming the wrong part."""
-        code = _text(text, "implementation code", (31,))
+        code = _text(text, _IMPLEMENTATION, (31,))
         return _checked(
             cls, validate_uscc(code[:18]), _level(code[18]), CatalogCode.parse(code[19:])
         )
@@ -218,8 +322,8 @@ class HandlingItemCode:
     @classmethod
     def parse(cls, text: object) -> HandlingItemCode:
         """Read a 33-character handling-item code; raises InvalidCode naming the wrong part."""
-        code = _text(text, "handling-item code", (33,))
-        seq = int(_digits(code[31:], "handling-item number"))
+        code = _text(text, _HANDLING_ITEM, (33,))
+        seq = int(_digits(code[31:], "handling-item number", "业务办理项序号"))
         _check_handling_item(None, None, seq)
         return _checked(cls, ImplementationCode.parse(code[:31]), seq)
 
@@ -239,8 +343,8 @@ class MaterialCode:
     @classmethod
     def parse(cls, text: object) -> MaterialCode:
         """Read a 34- or 36-character material code; raises InvalidCode naming the wrong part."""
-        code = _text(text, "material code", (34, 36))
-        seq = int(_digits(code[-3:], "material number"))
+        code = _text(text, _MATERIAL, (34, 36))
+        seq = int(_digits(code[-3:], "material number", "材料序号"))
         _check_material(None, None, seq)
         parent_text = code[:-3]
         parent = (
@@ -266,5 +370,5 @@ _BY_LENGTH: Final[dict[int, Callable[[object], Code]]] = {
 
 def parse_code(text: object) -> Code:
     """Parse any code of the family, choosing its kind by length (12, 31, 33, 34 or 36)."""
-    code = _text(text, "code", tuple(_BY_LENGTH))
+    code = _text(text, _ANY, tuple(_BY_LENGTH))
     return _BY_LENGTH[len(code)](code)

@@ -23,6 +23,7 @@ from service_codes.codelists import label_zh
 from service_codes.index import matter_identity
 from service_codes.model import Guide, TimeLimit
 from service_codes.problems import Severity
+from service_codes.schemas import field_name_zh
 
 
 @attrs.frozen
@@ -34,15 +35,24 @@ class Variant:
     value: str
 
 
+def _element_zh(difference: Difference) -> str:
+    return field_name_zh([difference.element]) or difference.element
+
+
 @attrs.frozen
 class Difference:
-    """An element on which the implementations of one matter disagree."""
+    """An element on which the implementations of one matter disagree.
+
+    ``element`` is the field's name in a guide, ``element_zh`` its Chinese name (the
+    schema's title), for people: ``competent_department`` is 主管部门.
+    """
 
     matter: str  # the catalog code, or the matter's name where no code is assigned yet
     name: str
     element: str
     severity: Severity
     variants: tuple[Variant, ...]
+    element_zh: str = attrs.field(default=attrs.Factory(_element_zh, takes_self=True))
 
 
 @attrs.frozen

@@ -42,6 +42,7 @@ class GuideDiff:
     changes: tuple[Change, ...]
     code_kept: bool
     version_bumped: bool
+    uncoded: tuple[str, ...] = ()  # "old" and/or "new": the sides not coded yet
 
     @property
     def changed(self) -> bool:
@@ -100,13 +101,32 @@ def _item_changes(element: str, before: list[Any], after: list[Any]) -> list[Cha
     return changes
 
 
+# Codes are not content: they are compared on their own (``code_kept``), so that a guide
+# not coded yet differs from its published version only where a person changed it.
+_CODES: Final = ("catalog_code", "implementation_code")
+_CODED_PARTS: Final = ("materials", "handling_items")
+
+
+def _content(guide: Guide, element: str) -> Any:
+    value = unstructure(getattr(guide, element))
+    if element in _CODED_PARTS:
+        return [{k: v for k, v in item.items() if k != "code"} for item in value]
+    return value
+
+
 def diff_guides(old: Guide, new: Guide) -> GuideDiff:
-    """The changes from ``old`` to ``new``, element by element, in the model's order."""
+    """The changes from ``old`` to ``new``, element by element, in the model's order.
+
+    Codes are left out of the changes: ``code_kept`` says whether every code both
+    versions carry stayed the same, and ``uncoded`` names a side with no codes yet.
+    """
     changes: list[Change] = []
     for field in attrs.fields(Guide):
         element = field.name
+        if element in _CODES:
+            continue
         # Field by field, defaults included: a version going from 1 to 2 is a change.
-        a, b = unstructure(getattr(old, element)), unstructure(getattr(new, element))
+        a, b = _content(old, element), _content(new, element)
         if a == b:
             continue
         if isinstance(a, list) or isinstance(b, list):
@@ -132,5 +152,12 @@ def diff_guides(old: Guide, new: Guide) -> GuideDiff:
             waiting = new_codes.get(normalize_name(item.name))
             if waiting:
                 pairs.append((item.code, waiting.pop(0)))
-    code_kept = all(x is None or x == y for x, y in pairs)
-    return GuideDiff(tuple(changes), code_kept, new.version > old.version)
+    uncoded = tuple(side for side, g in (("old", old), ("new", new)) if not _coded(g))
+    # A version not coded yet gets the same codes when built: only dropping some codes counts.
+    code_kept = "new" in uncoded or all(x is None or x == y for x, y in pairs)
+    return GuideDiff(tuple(changes), code_kept, new.version > old.version, uncoded)
+
+
+def _coded(guide: Guide) -> bool:
+    parts = (*(m.code for m in guide.materials), *(i.code for i in guide.handling_items))
+    return any(c is not None for c in (guide.catalog_code, guide.implementation_code, *parts))

@@ -72,8 +72,9 @@ def decode(data: bytes) -> Decoded:
         raise UnreadableText() from None
 
 
-def _unreadable(found: str) -> UnreadableText:
+def _unreadable(codec: str) -> UnreadableText:
+    found = codec.upper().removesuffix("-SIG")
     return UnreadableText(
-        f"the file looks like {found.upper().removesuffix("-SIG")} but does not decode as it; {RESAVE}",
-        f"文件似为 {found.upper().removesuffix("-SIG")} 编码，但无法按该编码读取，{RESAVE_ZH}",
+        f"the file looks like {found} but does not decode as it; {RESAVE}",
+        f"文件似为 {found} 编码，但无法按该编码读取，{RESAVE_ZH}",
     )

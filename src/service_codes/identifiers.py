@@ -39,15 +39,18 @@ _DIGITS: Final = frozenset("0123456789")
 _SEPARATORS: Final = str.maketrans("", "", " -")
 
 
-def _compact(text: object, what: str) -> str:
+def _compact(text: object, what: str, what_zh: str) -> str:
     """Strip separators and upper-case; reject anything that is not ASCII text."""
     if not isinstance(text, str):
         raise InvalidFormat(
-            f"a {what} must be text, not {type(text).__name__}", f"{what}必须是文本"
+            f"a {what} must be text, not {type(text).__name__}", f"{what_zh}必须是文本"
         )
     if not text.isascii():
+        wide = next(ch for ch in text if not ch.isascii())
         raise InvalidFormat(
-            f"the {what} contains a character that is not allowed", f"{what}含有不允许的字符"
+            f"the {what} contains {wide!r}: only ASCII digits and letters are allowed"
+            " (no full-width characters)",
+            f"{what_zh}含有不允许的字符 {wide!r}：只能使用半角数字和字母（不能使用全角字符）",
         )
     return text.translate(_SEPARATORS).upper()
 
@@ -64,19 +67,27 @@ def organization_check_character(body: str) -> str:
 
 def validate_organization_code(text: object) -> str:
     """Check a 9-character GB 11714 organisation code and return it canonical."""
-    code = _compact(text, "organisation code")
+    code = _compact(text, "organisation code", "组织机构代码")
     if len(code) != 9:
         raise InvalidLength(
-            f"an organisation code has 9 characters, not {len(code)}", "组织机构代码应为 9 位"
+            f"an organisation code has 9 characters, not {len(code)}",
+            f"组织机构代码应为 9 位，而不是 {len(code)} 位",
         )
-    if any(ch not in _ORG_VALUE for ch in code[:8]) or code[8] not in "0123456789X":
+    bad = next((ch for ch in code[:8] if ch not in _ORG_VALUE), None)
+    if bad is not None or code[8] not in "0123456789X":
+        shown = bad if bad is not None else code[8]
         raise InvalidFormat(
-            "the organisation code contains a character that is not allowed",
-            "组织机构代码含有不允许的字符",
+            f"the organisation code contains {shown!r}: it has eight digits or capital letters"
+            " and a check character (a digit or X)",
+            f"组织机构代码含有不允许的字符 {shown!r}："
+            "应为 8 位数字或大写字母加 1 位校验码（数字或 X）",
         )
-    if organization_check_character(code[:8]) != code[8]:
+    expected = organization_check_character(code[:8])
+    if expected != code[8]:
         raise InvalidChecksum(
-            "the organisation code's check character is wrong", "组织机构代码校验码错误"
+            f"the organisation code's check character is wrong: expected {expected!r},"
+            f" found {code[8]!r}",
+            f"组织机构代码校验码错误：第 9 位应为 {expected!r}，实为 {code[8]!r}",
         )
     return code
 
@@ -115,32 +126,52 @@ def validate_uscc(text: object) -> str:
     )
 
 
+def _uscc_checksums(code: str) -> None:
+    """Check both check characters, saying which character each should be."""
+    expected = uscc_check_character(code[:17])
+    if expected != code[17]:
+        raise InvalidChecksum(
+            f"the USCC's check character (the last) is wrong: expected {expected!r},"
+            f" found {code[17]!r}",
+            f"统一社会信用代码校验码错误：第 18 位应为 {expected!r}，实为 {code[17]!r}",
+        )
+    expected = organization_check_character(code[8:16])
+    if expected != code[16]:
+        # The last character checks the 17 before it, so it changes with this one.
+        last = uscc_check_character(code[:16] + expected)
+        raise InvalidChecksum(
+            "the check character of the organisation code inside the USCC (character 17) is"
+            f" wrong: expected {expected!r}, found {code[16]!r}; corrected, the USCC ends"
+            f" in {expected + last!r}",
+            f"统一社会信用代码中组织机构代码的校验码（第 17 位）错误：应为 {expected!r}，"
+            f"实为 {code[16]!r}；改正后统一社会信用代码的末两位为 {expected + last!r}",
+        )
+
+
 # A catalogue names the same few thousand agencies over and over.
 @lru_cache(maxsize=65536)
 def _validate_uscc_text(text: str) -> str:
-    code = _compact(text, "USCC")
+    code = _compact(text, "USCC", "统一社会信用代码")
     if len(code) != 18:
         raise InvalidLength(
-            f"a USCC has 18 characters, not {len(code)}", "统一社会信用代码应为 18 位"
+            f"a USCC has 18 characters (digits and capital letters), not {len(code)}",
+            f"统一社会信用代码应为 18 位（数字和大写字母），而不是 {len(code)} 位",
         )
     if not _USCC_SHAPE.match(code):  # one C-level check; the loops below only explain it
         bad = next((ch for ch in code if ch not in _USCC_VALUE), None)
         if bad is not None:
             raise InvalidFormat(
-                f"the USCC contains {bad!r}, which its alphabet does not allow",
-                f"统一社会信用代码含有不允许的字符 {bad!r}",
+                f"the USCC contains {bad!r}, which its alphabet does not allow"
+                " (digits and capital letters other than I, O, S, V and Z)",
+                f"统一社会信用代码含有不允许的字符 {bad!r}"
+                "（只能使用数字和 I、O、S、V、Z 以外的大写字母）",
             )
         raise InvalidFormat(
-            "the USCC's region code (characters 3-8) must be digits",
-            "统一社会信用代码的登记管理机关行政区划码（第 3-8 位）必须是数字",
+            f"the USCC's region code (characters 3-8) must be digits, not {code[2:8]!r}",
+            "统一社会信用代码的登记管理机关行政区划码（第 3-8 位）必须是数字，"
+            f"而不是 {code[2:8]!r}",
         )
-    if uscc_check_character(code[:17]) != code[17]:
-        raise InvalidChecksum("the USCC's check character is wrong", "统一社会信用代码校验码错误")
-    if organization_check_character(code[8:16]) != code[16]:
-        raise InvalidChecksum(
-            "the check character of the organisation code inside the USCC is wrong",
-            "统一社会信用代码中组织机构代码的校验码错误",
-        )
+    _uscc_checksums(code)
     return code
 
 

@@ -3,14 +3,18 @@
 Each rule is a function that yields :class:`Problem` s with a stable rule id, the
 JSON Pointer of the field at fault and messages in English and Chinese. The rules
 never repeat what the schema already checks.
+
+Each rule declares (``@reads``) the top-level fields it reads, so that when some fields
+of a guide are faulty the rules that read only the others still run: a rule checks one
+thing, and reads no more than that thing needs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Final
 
-from service_codes.codelists import CaseType, OnlineDepth, TimeUnit
+from service_codes.codelists import CaseType, OnlineDepth, TimeUnit, label_zh
 from service_codes.codes import NATIONAL_ORIGIN
 from service_codes.errors import InvalidCode
 from service_codes.identifiers import PROVINCES, region, validate_uscc
@@ -19,6 +23,21 @@ from service_codes.problems import Problem, Severity
 from service_codes.text import normalize_name
 
 Rule = Callable[[Guide], Iterator[Problem]]
+
+# The top-level fields of a guide each rule reads. When one of them is faulty (it breaks the
+# schema or does not structure) it holds a stand-in, and a rule that reads it is not run.
+READS: Final[dict[Rule, frozenset[str]]] = {}
+
+
+def reads(*fields: str) -> Callable[[Rule], Rule]:
+    """Declare the top-level fields of a guide a rule reads (see :func:`rule_problems`)."""
+
+    def declare(rule: Rule) -> Rule:
+        READS[rule] = frozenset(fields)
+        return rule
+
+    return declare
+
 
 # A week has five working days and seven calendar days: enough to compare limits of
 # different units as a warning, never as an error (holidays make the real ratio vary).
@@ -31,6 +50,7 @@ def _problem(path: str, rule: str, en: str, zh: str, warning: bool = False) -> P
     return Problem(path=path, rule=rule, message=en, message_zh=zh, severity=severity)
 
 
+@reads("agency")
 def agency_uscc(guide: Guide) -> Iterator[Problem]:
     """The agency's USCC (and the organisation code inside it) has right check characters."""
     try:
@@ -67,14 +87,16 @@ def _promised_within_legal(legal: TimeLimit, promised: TimeLimit) -> Iterator[Pr
         yield _problem(
             "/promised_limit",
             "time.promised-may-exceed-legal",
-            f"the promised time ({promised.value} {promised.unit}) seems longer than the legal"
-            f" time ({legal.value} {legal.unit}); check them in the same unit",
-            f"承诺办结时限（{promised.value} {promised.unit}）似乎长于法定办结时限"
-            f"（{legal.value} {legal.unit}），请按同一单位核对",
+            f"the promised time ({promised.value} {promised.unit.split('_')[0]} day(s)) seems"
+            f" longer than the legal time ({legal.value} {legal.unit.split('_')[0]} day(s));"
+            " check them in the same unit",
+            f"承诺办结时限（{promised.value} 个{label_zh(promised.unit)}）似乎长于法定办结时限"
+            f"（{legal.value} 个{label_zh(legal.unit)}），请按同一单位核对",
             warning=True,
         )
 
 
+@reads("origin")
 def origin(guide: Guide) -> Iterator[Problem]:
     """The origin is 00 (the national catalogue) or a GB/T 2260 province."""
     if guide.origin != NATIONAL_ORIGIN and guide.origin not in PROVINCES:
@@ -86,28 +108,36 @@ def origin(guide: Guide) -> Iterator[Problem]:
         )
 
 
+@reads("legal_limit", "promised_limit")
 def time_limits(guide: Guide) -> Iterator[Problem]:
-    """The promised time does not exceed the legal time; an immediate case takes no days."""
+    """The promised time does not exceed the legal time."""
     yield from _promised_within_legal(guide.legal_limit, guide.promised_limit)
+
+
+@reads("case_type", "promised_limit")
+def immediate_case(guide: Guide) -> Iterator[Problem]:
+    """An immediate case (即办件) takes no days."""
     if guide.case_type is CaseType.IMMEDIATE and guide.promised_limit.value > 0:
         yield _problem(
             "/promised_limit/value",
             "case.immediate-with-time",
-            "an immediate case (即办件) is done on the spot: its promised time must be 0",
-            "即办件应当场办结，承诺办结时限应为 0",
+            "an immediate case is done on the spot: its promised time must be 0,"
+            f" not {guide.promised_limit.value}",
+            f"即办件应当场办结，承诺办结时限应为 0，而不是 {guide.promised_limit.value}",
         )
 
 
-def codes_agree(guide: Guide) -> Iterator[Problem]:
-    """Codes agree with the guide and with each other."""
-    catalog, implementation = guide.catalog_code, guide.implementation_code
+@reads("catalog_code", "matter_type", "origin")
+def catalog_code_agrees(guide: Guide) -> Iterator[Problem]:
+    """The catalog code is of the guide's matter type and origin."""
+    catalog = guide.catalog_code
     if catalog is not None and catalog.matter_type is not guide.matter_type:
         yield _problem(
             "/catalog_code",
             "code.catalog-type",
             f"the catalog code is of type {catalog.matter_type}, the guide of {guide.matter_type}",
-            f"基本编码的事项类型（{catalog.matter_type}）与办事指南的事项类型"
-            f"（{guide.matter_type}）不一致",
+            f"基本编码的事项类型（{label_zh(catalog.matter_type)}）与办事指南的事项类型"
+            f"（{label_zh(guide.matter_type)}）不一致",
         )
     if catalog is not None and catalog.origin != guide.origin:
         yield _problem(
@@ -116,14 +146,13 @@ def codes_agree(guide: Guide) -> Iterator[Problem]:
             f"the catalog code's origin {catalog.origin} is not the guide's origin {guide.origin}",
             f"基本编码的来源 {catalog.origin} 与办事指南的来源 {guide.origin} 不一致",
         )
+
+
+@reads("implementation_code", "agency", "level", "catalog_code")
+def implementation_code_agrees(guide: Guide) -> Iterator[Problem]:
+    """The implementation code embeds the agency's USCC, the guide's level and the catalog code."""
+    catalog, implementation = guide.catalog_code, guide.implementation_code
     if implementation is None:
-        if any(i.code for i in guide.handling_items) or any(m.code for m in guide.materials):
-            yield _problem(
-                "/implementation_code",
-                "code.implementation-missing",
-                "handling-item or material codes need the implementation code they extend",
-                "有业务办理项编码或材料编码时须有其所属的实施编码",
-            )
         return
     for rule, ok, en, zh in (
         (
@@ -147,6 +176,21 @@ def codes_agree(guide: Guide) -> Iterator[Problem]:
     ):
         if not ok:
             yield _problem("/implementation_code", rule, en, zh)
+
+
+@reads("implementation_code", "handling_items", "materials")
+def part_codes_agree(guide: Guide) -> Iterator[Problem]:
+    """Handling-item codes extend the implementation code; material codes extend it or an item's."""
+    implementation = guide.implementation_code
+    if implementation is None:
+        if any(i.code for i in guide.handling_items) or any(m.code for m in guide.materials):
+            yield _problem(
+                "/implementation_code",
+                "code.implementation-missing",
+                "handling-item or material codes need the implementation code they extend",
+                "有业务办理项编码或材料编码时须有其所属的实施编码",
+            )
+        return
     items = {item.code for item in guide.handling_items if item.code is not None}
     for i, item in enumerate(guide.handling_items):
         if item.code is not None and item.code.implementation != implementation:
@@ -188,15 +232,27 @@ def _numbered(path: str, orders: Sequence[int], what: str, what_zh: str) -> Iter
         )
 
 
-def numbering(guide: Guide) -> Iterator[Problem]:
-    """Steps, materials and FAQs are numbered 1..n without gaps or duplicates."""
+@reads("steps")
+def steps_numbered(guide: Guide) -> Iterator[Problem]:
+    """Steps are numbered 1..n without gaps or duplicates."""
     yield from _numbered("/steps", [s.order for s in guide.steps], "step", "办理环节")
+
+
+@reads("materials")
+def materials_numbered(guide: Guide) -> Iterator[Problem]:
+    """Materials are numbered 1..n without gaps or duplicates."""
     yield from _numbered("/materials", [m.order for m in guide.materials], "material", "材料")
+
+
+@reads("faqs")
+def faqs_numbered(guide: Guide) -> Iterator[Problem]:
+    """FAQs are numbered 1..n without gaps or duplicates."""
     yield from _numbered("/faqs", [f.order for f in guide.faqs], "FAQ", "常见问题")
 
 
-def delivery(guide: Guide) -> Iterator[Problem]:
-    """Visits have a reason, online depth has an address, the fee flag matches the fees."""
+@reads("visits", "visit_reason")
+def visits_explained(guide: Guide) -> Iterator[Problem]:
+    """Visits to the site have a reason."""
     if guide.visits > 0 and not guide.visit_reason:
         yield _problem(
             "/visit_reason",
@@ -204,14 +260,24 @@ def delivery(guide: Guide) -> Iterator[Problem]:
             f"{guide.visits} visit(s) to the site need a reason",
             f"到办事现场 {guide.visits} 次，须说明必须现场办理的原因",
         )
+
+
+@reads("online_depth", "online_urls")
+def online_address(guide: Guide) -> Iterator[Problem]:
+    """Online handling beyond consultation has an online address."""
     depth = guide.online_depth
     if depth is not None and _DEPTHS.index(depth) > 0 and not guide.online_urls:
         yield _problem(
             "/online_urls",
             "online.url-missing",
             f"online handling to the depth '{depth}' needs an online address",
-            "网上办理深度超过互联网咨询，须提供网上办理地址",
+            f"网上办理深度为“{label_zh(depth)}”，超过互联网咨询，须提供网上办理地址",
         )
+
+
+@reads("charged", "fees")
+def fee_flag(guide: Guide) -> Iterator[Problem]:
+    """The fee flag matches the fee list."""
     if guide.charged != bool(guide.fees):
         yield _problem(
             "/charged",
@@ -223,6 +289,7 @@ def delivery(guide: Guide) -> Iterator[Problem]:
         )
 
 
+@reads("materials")
 def materials(guide: Guide) -> Iterator[Problem]:
     """No material is listed twice (names compared after normalization)."""
     seen: set[str] = set()
@@ -238,6 +305,7 @@ def materials(guide: Guide) -> Iterator[Problem]:
         seen.add(key)
 
 
+@reads("effective_date", "cancel_date")
 def dates(guide: Guide) -> Iterator[Problem]:
     """A planned cancel date does not come before the effective date."""
     if guide.effective_date and guide.cancel_date and guide.cancel_date < guide.effective_date:
@@ -253,14 +321,29 @@ RULES: Final[tuple[Rule, ...]] = (
     agency_uscc,
     origin,
     time_limits,
-    codes_agree,
-    numbering,
-    delivery,
+    immediate_case,
+    catalog_code_agrees,
+    implementation_code_agrees,
+    part_codes_agree,
+    steps_numbered,
+    materials_numbered,
+    faqs_numbered,
+    visits_explained,
+    online_address,
+    fee_flag,
     materials,
     dates,
 )
 
 
-def rule_problems(guide: Guide) -> tuple[Problem, ...]:
-    """Every problem the rules find in a well-formed guide."""
-    return tuple(problem for rule in RULES for problem in rule(guide))
+def rule_problems(guide: Guide, skip: Collection[str] = ()) -> tuple[Problem, ...]:
+    """Every problem the rules find in a guide.
+
+    ``skip`` names top-level fields that are not well-formed (they hold stand-ins): the
+    rules that read one of them are not run, so they never judge a stand-in.
+    """
+    if not skip:
+        return tuple(problem for rule in RULES for problem in rule(guide))
+    return tuple(
+        problem for rule in RULES if READS[rule].isdisjoint(skip) for problem in rule(guide)
+    )

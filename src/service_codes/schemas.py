@@ -8,9 +8,12 @@ the checkout's folder is used.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+Schema = Mapping[str, Any]
 
 _PACKAGED = Path(__file__).parent / "schemas"
 _CHECKOUT = Path(__file__).parents[2] / "schemas"
@@ -39,3 +42,51 @@ def definition(schema: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
     name = ref.rsplit("/", 1)[1]
     found: dict[str, Any] = guide_schema()["$defs"][name]
     return found, name
+
+
+# --- the names of fields: the schema's titles, written "中文 / English" ----------------
+
+
+def bilingual(text: str) -> tuple[str, str]:
+    """The English and Chinese halves of an annotation written "中文 / English".
+
+    >>> bilingual("日期 / Date (YYYY-MM-DD)")
+    ('Date (YYYY-MM-DD)', '日期')
+    """
+    zh, _, en = text.partition(" / ")
+    return en or zh, zh
+
+
+def title_zh(schema: Schema) -> str | None:
+    """The Chinese name of a field: its own title, else that of the definition it refers to."""
+    title = schema.get("title") or definition(dict(schema))[0].get("title")
+    return bilingual(title)[1] if isinstance(title, str) else None
+
+
+def field_schema(parts: Sequence[str | int]) -> Schema | None:
+    """The schema of the field at a JSON path (as written, ``$ref`` not followed), if any."""
+    schema: Schema = guide_schema()
+    for part in parts:
+        resolved = definition(dict(schema))[0]
+        child = (
+            resolved.get("items")
+            if isinstance(part, int)
+            else resolved.get("properties", {}).get(part)
+        )
+        if not isinstance(child, Mapping):
+            return None
+        schema = child
+    return schema
+
+
+def field_name_zh(parts: Sequence[str | int]) -> str | None:
+    """The Chinese name of the field at a JSON path; an item is named by its list.
+
+    >>> field_name_zh(["materials", 0, "copies"]), field_name_zh(["service_objects", 1])
+    ('复印件份数', '服务对象')
+    """
+    named = list(parts)
+    while named and isinstance(named[-1], int):
+        named.pop()
+    schema = field_schema(named)
+    return None if schema is None else title_zh(schema)

@@ -11,16 +11,18 @@ import click
 from service_codes.cli.build import build_command as build
 from service_codes.cli.build import export
 from service_codes.cli.check import check
-from service_codes.cli.common import Lang, Say, default_lang
+from service_codes.cli.common import Say, default_lang
 from service_codes.cli.diff import diff
 from service_codes.cli.explain import explain
 from service_codes.cli.import_ import import_
+from service_codes.cli.messages import Lang
 from service_codes.cli.registry import registry
 from service_codes.cli.render import render
+from service_codes.cli.usage import Main
 from service_codes.cli.validate import validate
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Main, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--lang",
     type=click.Choice(["en", "zh"]),

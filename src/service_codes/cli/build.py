@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -18,22 +19,31 @@ from service_codes.build import (
     Format,
     Listener,
     build,
-    index_line,
-    remove_stale,
-    write_file,
+    previous_formats,
 )
-from service_codes.cli.common import IOFailure, Say, check_file, fail, lang_option
+from service_codes.cli.common import (
+    FORCE,
+    Failure,
+    Say,
+    check_file,
+    fail,
+    io_failure,
+    lang_option,
+    progress,
+)
 from service_codes.codelists import Scheme
 from service_codes.errors import InvalidGuide, RegistryCorrupt, ServiceCodesError
 from service_codes.formats.exchange import to_exchange
 from service_codes.formats.spreadsheet import write_workbook
 from service_codes.model import Guide
+from service_codes.output import NestedOutput, Output, UnsafeWrite, index_line, refuse_nested, stale
 from service_codes.problems import Report
 from service_codes.registry import Registry
 
 
 def _assign(say: Say, catalogue: Path, guides: list[Guide]) -> list[Guide]:
     """Fill in every guide's codes from the catalogue's ledger."""
+    new_ledger = not (catalogue / "codes.jsonl").is_file()
     try:
         registry = Registry.open(catalogue, create=True)
         before = registry.size
@@ -42,51 +52,29 @@ def _assign(say: Say, catalogue: Path, guides: list[Guide]) -> list[Guide]:
         fail(say, error, 2)
     except ServiceCodesError as error:  # a code that contradicts the ledger, an exhausted range
         fail(say, error, 1)
-    _say_assigned(say, catalogue, len(assigned), registry.size - before)
+    _say_assigned(say, catalogue, len(assigned), registry.size - before, new_ledger)
     return assigned
 
 
-def _say_assigned(say: Say, catalogue: Path, guides: int, new: int) -> None:
-    say(
-        f"assign: {guides} guides, {new} new codes in {catalogue / 'codes.jsonl'}",
-        f"赋码：{guides} 份办事指南，新发放 {new} 个编码（{catalogue / 'codes.jsonl'}）",
-    )
-
-
-def _say_read(say: Say, catalogue: Path, guides: int) -> None:
-    say(
-        f"read: {guides} guides from {catalogue / 'guides'}",
-        f"读取：{catalogue / 'guides'} 中 {guides} 份办事指南",
-    )
+def _say_assigned(say: Say, catalogue: Path, guides: int, new: int, new_ledger: bool) -> None:
+    ledger = catalogue / "codes.jsonl"
+    if new_ledger:
+        say("build.new-ledger", ledger=ledger)
+    say("build.assigned", guides=guides, new=new, ledger=ledger)
 
 
 def _say_validated(say: Say, guides: int, errors: int, warnings: int) -> None:
-    say(
-        f"validate: {guides} guides, {errors} errors, {warnings} warnings",
-        f"校验：{guides} 份办事指南，{errors} 个错误，{warnings} 个警告",
-    )
-
-
-def _say_invalid(say: Say, invalid: int, total: int) -> None:
-    say(
-        f"build failed: {invalid} of {total} guides are invalid; nothing was written",
-        f"构建失败：{total} 份中有 {invalid} 份无效，未写出任何文件",
-        err=True,
-    )
+    say("build.validated", guides=guides, errors=errors, warnings=warnings)
 
 
 def read_valid(say: Say, catalogue: Path) -> tuple[list[Path], list[Guide]]:
     """Every guide of the catalogue in memory, validated; exits if any is invalid."""
     sources = sorted((catalogue / "guides").glob("*.json"))
     if not sources:
-        say(
-            f"no guides found in {catalogue / 'guides'}",
-            f"{catalogue / 'guides'} 中没有办事指南",
-            err=True,
-        )
+        say("build.no-guides", err=True, folder=catalogue / "guides")
         sys.exit(2)
-    _say_read(say, catalogue, len(sources))
-    checked = [check_file(source) for source in sources]
+    say("build.read", guides=len(sources), folder=catalogue / "guides")
+    checked = [check_file(say, source) for source in progress(say, sources, "build.phase-check")]
     invalid = [c for c in checked if not c.report.ok]
     _say_validated(
         say,
@@ -98,7 +86,7 @@ def read_valid(say: Say, catalogue: Path) -> tuple[list[Path], list[Guide]]:
         for problem in c.report.problems:
             say.problem(c.source, problem)
     if invalid:
-        _say_invalid(say, len(invalid), len(checked))
+        say("build.invalid", err=True, invalid=len(invalid), total=len(checked))
         sys.exit(1)
     return sources, [c.guide for c in checked if c.guide is not None]
 
@@ -114,7 +102,7 @@ class _Staff(Listener):
 
     def start(self, guides: int) -> None:
         self.total = guides
-        _say_read(self.say, self.catalogue, guides)
+        self.say("build.read", guides=guides, folder=self.catalogue / "guides")
 
     def report(self, source: Path, report: Report) -> None:
         for problem in report.problems:
@@ -125,9 +113,8 @@ class _Staff(Listener):
             return
         if phase != self.phase:
             self.close()
-            label = {"check": ("check", "校验"), "write": ("write", "写出")}[phase]
             self.bar = click.progressbar(
-                length=self.total, label=label[self.say.lang == "zh"], file=sys.stderr
+                length=self.total, label=self.say.text(f"build.phase-{phase}"), file=sys.stderr
             )
             self.phase = phase
         self.bar.update(guides)
@@ -139,53 +126,69 @@ class _Staff(Listener):
 
 
 def _stream(
-    say: Say, catalogue: Path, out: Path, formats: Sequence[Format], workers: int, incremental: bool
+    say: Say,
+    catalogue: Path,
+    out: Path,
+    formats: Sequence[Format],
+    workers: int,
+    incremental: bool,
+    force: bool,
 ) -> None:
     """Build through the streaming pipeline (see ``service_codes.build``) and say what it did."""
     staff = _Staff(say, catalogue)
+    new_ledger = not (catalogue / "codes.jsonl").is_file()
     try:
         try:
             built = build(
-                catalogue, out, formats, workers=workers, incremental=incremental, listener=staff
+                catalogue,
+                out,
+                formats,
+                workers=workers,
+                incremental=incremental,
+                listener=staff,
+                force=force,
             )
         finally:
             staff.close()  # the progress bar ends before anything else is said
+    except NestedOutput as error:
+        raise Failure(say.text("out.inside-source", out=error.out, source=error.source)) from None
     except CatalogueInvalid as error:
         _say_validated(say, error.total, error.counts.errors, error.counts.warnings)
-        _say_invalid(say, error.counts.invalid, error.total)
+        say("build.invalid", err=True, invalid=error.counts.invalid, total=error.total)
         sys.exit(1)
-    except (BuildError, RegistryCorrupt) as error:
+    except (BuildError, RegistryCorrupt, UnsafeWrite) as error:
         fail(say, error, 2)
     except ServiceCodesError as error:  # a code that contradicts the ledger, an exhausted range
         fail(say, error, 1)
     except OSError as error:
         # A guide that cannot be read comes with its own message; else writing failed.
-        message = (
-            str(error) if error.strerror is None else f"cannot write to {out}: {error.strerror}"
-        )
-        raise IOFailure(message) from None
-    _say_built(say, catalogue, out, formats, built)
+        if error.strerror is None:
+            raise Failure(str(error)) from None
+        raise io_failure(say, "io.cannot-write", out, error) from None
+    _say_built(say, catalogue, out, formats, built, new_ledger)
 
 
 def _say_built(
-    say: Say, catalogue: Path, out: Path, formats: Sequence[Format], built: Built
+    say: Say, catalogue: Path, out: Path, formats: Sequence[Format], built: Built, new_ledger: bool
 ) -> None:
     _say_validated(say, built.guides, built.counts.errors, built.counts.warnings)
-    _say_assigned(say, catalogue, built.guides, built.new_codes)
-    kinds = ", ".join(formats)
-    say(
-        f"write: {built.guides} guides ({kinds}) and index.json to {out}"
-        + (f"; {built.rebuilt} changed, the rest as built before" if built.incremental else ""),
-        f"写出：{built.guides} 份办事指南（{kinds}）及 index.json 至 {out}"
-        + (f"；{built.rebuilt} 份有改动，其余沿用上次构建" if built.incremental else ""),
-    )
+    _say_assigned(say, catalogue, built.guides, built.new_codes, new_ledger)
+    dropped = sorted({name.rpartition(".")[2] for name in built.removed} - set(formats))
+    if dropped:
+        say("build.formats-dropped", formats=say.join(dropped), kept=say.join(formats))
+    key = "build.written-incremental" if built.incremental else "build.written"
+    say(key, guides=built.guides, formats=say.join(formats), out=out, rebuilt=built.rebuilt)
 
 
 ExportFormat = Literal["json", "xml", "exchange", "xlsx"]
 
 
-def _exchange(say: Say, catalogue: Path, out: Path, scheme: Scheme) -> None:
+def _exchange(say: Say, catalogue: Path, out: Path, scheme: Scheme, force: bool) -> None:
     sources, guides = read_valid(say, catalogue)
+    output = Output(out, force=force)
+    names = [s.name for s in sources]
+    removed = stale(out / "guides", names, (".json",))
+    _guard(say, output, [f"guides/{n}" for n in [*names, *removed]] + ["index.json"])
     guides = _assign(say, catalogue, guides)
     rendered, refused = [], False
     for source, guide in zip(sources, guides, strict=True):
@@ -198,49 +201,46 @@ def _exchange(say: Say, catalogue: Path, out: Path, scheme: Scheme) -> None:
                 say.problem(source, problem)
         except ServiceCodesError as error:  # a member the chosen scheme has no code for
             refused = True
-            say(f"{source}: {error.message}", f"{source}：{error.message_zh}", err=True)
+            say("export.refused-guide", err=True, source=source, message=say.error(error))
     if refused:
-        say(
-            f"export failed: nothing was written to {out}",
-            f"导出失败：未向 {out} 写出任何文件",
-            err=True,
-        )
+        say("export.refused", err=True, out=out)
         sys.exit(1)
     try:
-        guides_out = out / "guides"
-        guides_out.mkdir(parents=True, exist_ok=True)
+        (out / "guides").mkdir(parents=True, exist_ok=True)
         for source, data in zip(sources, rendered, strict=True):
-            write_file(guides_out / source.name, data)
+            output.write(f"guides/{source.name}", data)
         index = [index_line(s.stem, ["json"], g) for s, g in zip(sources, guides, strict=True)]
-        write_file(out / "index.json", ("[\n" + ",\n".join(index) + "\n]\n").encode())
-        remove_stale(guides_out, sorted(s.name for s in sources), (".json",))
+        output.write("index.json", ("[\n" + ",\n".join(index) + "\n]\n").encode())
+        for name in removed:
+            output.remove(f"guides/{name}")
+        output.close()
     except OSError as error:
-        raise IOFailure(f"cannot write to {out}: {error.strerror or error}") from None
-    say(
-        f"write: {len(index)} guides (exchange) and index.json to {out}",
-        f"写出：{len(index)} 份办事指南（exchange）及 index.json 至 {out}",
-    )
+        raise io_failure(say, "io.cannot-write", out, error) from None
+    say("export.written", guides=len(index), format="exchange", out=out)
 
 
-def _workbook(say: Say, catalogue: Path, out: Path) -> None:
+def _guard(say: Say, output: Output, relatives: list[str]) -> None:
+    try:
+        output.guard(relatives)
+    except UnsafeWrite as error:
+        say.unsafe(error)
+
+
+def _workbook(say: Say, catalogue: Path, out: Path, force: bool) -> None:
     sources, guides = read_valid(say, catalogue)
+    output = Output(out, force=force)
+    _guard(say, output, ["catalogue.xlsx"])
     guides = _assign(say, catalogue, guides)
-    workbook = out / "catalogue.xlsx"
     try:
         out.mkdir(parents=True, exist_ok=True)
-        write_workbook({s.stem: g for s, g in zip(sources, guides, strict=True)}, workbook)
+        with tempfile.TemporaryDirectory() as scratch:
+            made = Path(scratch) / "catalogue.xlsx"
+            write_workbook({s.stem: g for s, g in zip(sources, guides, strict=True)}, made)
+            output.write("catalogue.xlsx", made.read_bytes())
+        output.close()
     except OSError as error:
-        raise IOFailure(f"cannot write to {out}: {error.strerror or error}") from None
-    say(
-        f"write: {len(guides)} guides to {workbook}", f"写出：{len(guides)} 份办事指南至 {workbook}"
-    )
-
-
-def _refuse_the_catalogue(catalogue: Path, out: Path) -> None:
-    if (out / "guides").resolve() == (catalogue / "guides").resolve():
-        raise click.UsageError(
-            "--out must not be the catalogue itself: it would overwrite the guides"
-        )
+        raise io_failure(say, "io.cannot-write", out, error) from None
+    say("export.workbook", guides=len(guides), workbook=out / "catalogue.xlsx")
 
 
 CATALOGUE = click.argument(
@@ -269,9 +269,8 @@ def _out(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     "formats",
     type=click.Choice(["json", "xml"]),
     multiple=True,
-    default=["json"],
-    show_default=True,
-    help="Format to write each guide in; give it twice for both.",
+    help="Format to write each guide in; give it twice for both (default: json, or for"
+    " --incremental the formats of the last build).",
 )
 @click.option(
     "--workers",
@@ -285,6 +284,7 @@ def _out(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     is_flag=True,
     help="Rewrite only the guides whose file changed since the last build into --out.",
 )
+@FORCE
 @click.pass_obj
 def build_command(
     say: Say,
@@ -293,6 +293,7 @@ def build_command(
     formats: tuple[Format, ...],
     workers: int,
     incremental: bool,
+    force: bool,
 ) -> None:
     """Read, validate, code and publish every guide of a catalogue.
 
@@ -304,8 +305,12 @@ def build_command(
 
     Example: service-codes build registry --out build --format json --format xml
     """
-    _refuse_the_catalogue(catalogue, out)
-    _stream(say, catalogue, out, formats, workers, incremental)
+    if not formats:
+        before = previous_formats(out) if incremental else None
+        formats = before or ("json",)
+        if before:
+            say("build.formats-kept", formats=say.join(before), out=out)
+    _stream(say, catalogue, out, formats, workers, incremental, force)
 
 
 @click.command()
@@ -328,16 +333,23 @@ def build_command(
     help="Code scheme of service objects in exchange records.",
 )
 @_out("export")
+@FORCE
 @click.pass_obj
-def export(say: Say, catalogue: Path, format_: ExportFormat, scheme: Scheme, out: Path) -> None:
+def export(
+    say: Say, catalogue: Path, format_: ExportFormat, scheme: Scheme, out: Path, force: bool
+) -> None:
     """Validate, assign codes and write every guide of a catalogue in a chosen format.
 
     Example: service-codes export registry --format exchange --scheme gbt39046 --out export
     """
-    _refuse_the_catalogue(catalogue, out)
+    try:
+        refuse_nested(out, [catalogue / "guides"])
+        refuse_nested(out / "guides", [catalogue / "guides"])
+    except NestedOutput as error:
+        raise Failure(say.text("out.inside-source", out=error.out, source=error.source)) from None
     if format_ == "exchange":
-        _exchange(say, catalogue, out, scheme)
+        _exchange(say, catalogue, out, scheme, force)
     elif format_ == "xlsx":
-        _workbook(say, catalogue, out)
+        _workbook(say, catalogue, out, force)
     else:
-        _stream(say, catalogue, out, [format_], os.cpu_count() or 1, incremental=False)
+        _stream(say, catalogue, out, [format_], os.cpu_count() or 1, False, force)

@@ -43,18 +43,21 @@ def check(say: Say, catalogue: Path) -> None:
             fail(say, error, 2 if isinstance(error, RegistryCorrupt) else 1)
     report = check_consistency(guides)
     for difference in report.differences:
-        kind = ("error", "错误") if difference.severity is Severity.ERROR else ("review", "待核")
+        blocking = difference.severity is Severity.ERROR
         say(
-            f"{difference.matter} {difference.name}: {difference.element} differs ({kind[0]})",
-            f"{difference.matter} {difference.name}：{difference.element} 不一致（{kind[1]}）",
+            "check.difference",
+            matter=difference.matter,
+            name=difference.name,
+            element=difference.element_zh if say.lang == "zh" else difference.element,
+            kind=say.text("check.error" if blocking else "check.review"),
         )
         for variant in difference.variants:
             click.echo(f"    {variant.agency}: {variant.value}")
     say(
-        f"check: {report.groups} matters with several implementations,"
-        f" {len(report.errors)} errors, {len(report.differences) - len(report.errors)} to review",
-        f"检查：{report.groups} 个事项有多个实施，{len(report.errors)} 个错误，"
-        f"{len(report.differences) - len(report.errors)} 处待核",
+        "check.summary",
+        groups=report.groups,
+        errors=len(report.errors),
+        review=len(report.differences) - len(report.errors),
     )
     if not report.ok:
         sys.exit(1)

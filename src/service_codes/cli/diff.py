@@ -10,18 +10,19 @@ from typing import Any
 import attrs
 import click
 
-from service_codes.cli.common import IOFailure, Say, lang_option
+from service_codes.cli.common import Failure, Say, io_failure, lang_option
 from service_codes.diff import Change, GuideDiff, diff_guides
 from service_codes.errors import InvalidGuide
 from service_codes.formats import read_guide
 from service_codes.model import Guide
+from service_codes.schemas import field_name_zh
 
 
 def _load(path: Path, say: Say) -> Guide:
     try:
         return read_guide(path.read_bytes())
     except OSError as error:
-        raise IOFailure(f"cannot read {path}: {error.strerror}") from None
+        raise io_failure(say, "io.cannot-read", path, error) from None
     except InvalidGuide as error:
         for problem in error.problems:
             say.problem(path, problem)
@@ -37,8 +38,12 @@ def _shown(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
 
 
-def _lines(change: Change) -> list[str]:
-    what = f"{change.element}" + (f" [{change.item}]" if change.item else "")
+def _lines(say: Say, change: Change) -> list[str]:
+    def named(*path: str | int) -> str:  # the field's name in the language of the messages
+        english = ".".join(str(p) for p in path if isinstance(p, str))
+        return (field_name_zh(list(path)) or english) if say.lang == "zh" else english
+
+    what = named(change.element) + (f" [{change.item}]" if change.item else "")
     if (
         change.kind == "changed"
         and isinstance(change.before, dict)
@@ -50,7 +55,8 @@ def _lines(change: Change) -> list[str]:
             if change.before.get(k) != change.after.get(k)
         ]
         return [
-            f"  ~ {what}.{k}: {_shown(change.before.get(k))} -> {_shown(change.after.get(k))}"
+            f"  ~ {what}.{named(change.element, 0, k).rpartition('.')[2]}:"
+            f" {_shown(change.before.get(k))} -> {_shown(change.after.get(k))}"
             for k in keys
         ]
     if change.kind == "changed":
@@ -62,17 +68,16 @@ def _lines(change: Change) -> list[str]:
 
 
 def _report(say: Say, name: str, result: GuideDiff) -> None:
-    say(f"{name}: {len(result.changes)} changes", f"{name}：{len(result.changes)} 处变化")
+    say("diff.guide", name=name, changes=len(result.changes))
     for change in result.changes:
-        for line in _lines(change):
+        for line in _lines(say, change):
             click.echo(line)
     if not result.code_kept:
-        say(
-            "  ! the codes changed: a guide keeps its codes",
-            "  ! 编码发生变化：办事指南应保持编码不变",
-        )
+        say("diff.codes-changed")
+    for side in result.uncoded[:1] if len(result.uncoded) == 1 else ():
+        say("diff.not-coded", side=say.text(f"diff.side-{side}"))
     if result.changes and not result.version_bumped:
-        say("  ! the version was not bumped", "  ! 事项版本未递增")
+        say("diff.version")
 
 
 def _as_json(result: GuideDiff) -> dict[str, Any]:
@@ -80,6 +85,7 @@ def _as_json(result: GuideDiff) -> dict[str, Any]:
         "changes": [attrs.asdict(c) for c in result.changes],
         "code_kept": result.code_kept,
         "version_bumped": result.version_bumped,
+        "uncoded": list(result.uncoded),
     }
 
 
@@ -94,25 +100,28 @@ def diff(say: Say, old: Path, new: Path, as_json: bool) -> None:
 
     For each guide: materials, fees, steps, conditions and every other element added,
     removed or changed; whether the codes were kept (they always should be) and the
-    version bumped. For catalogues: the guides added, removed and changed.
+    version bumped. For catalogues: the guides added, removed and changed. Codes
+    are compared on their own, so a guide not coded yet matches its published version.
+    Exits 1 when there are differences and 0 when there are none, as diff(1) does.
 
     Example: service-codes diff old/registry registry
     """
     if old.is_dir() != new.is_dir():
-        raise click.UsageError("OLD and NEW must both be files or both be folders")
+        raise Failure(say.text("diff.both-kinds"))
     if old.is_file():
         result = diff_guides(_load(old, say), _load(new, say))
         if as_json:
             click.echo(json.dumps(_as_json(result), ensure_ascii=False, indent=2))
         else:
             _report(say, new.name, result)
-        return
+        sys.exit(1 if result.changed or not result.code_kept else 0)
     before, after = _guide_files(old), _guide_files(new)
     added, removed = sorted(after.keys() - before), sorted(before.keys() - after)
     changed = {
         name: result
         for name in sorted(before.keys() & after.keys())
         if (result := diff_guides(_load(before[name], say), _load(after[name], say))).changed
+        or not result.code_kept
     }
     if as_json:
         document = {
@@ -121,14 +130,12 @@ def diff(say: Say, old: Path, new: Path, as_json: bool) -> None:
             "changed": {name: _as_json(result) for name, result in changed.items()},
         }
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
-        return
-    for name in added:
-        say(f"+ {name}: new guide", f"+ {name}：新增办事指南")
-    for name in removed:
-        say(f"- {name}: removed", f"- {name}：已删除")
-    for name, result in changed.items():
-        _report(say, name, result)
-    say(
-        f"{len(added)} added, {len(removed)} removed, {len(changed)} changed",
-        f"新增 {len(added)}，删除 {len(removed)}，变更 {len(changed)}",
-    )
+    else:
+        for name in added:
+            say("diff.added", name=name)
+        for name in removed:
+            say("diff.removed", name=name)
+        for name, result in changed.items():
+            _report(say, name, result)
+        say("diff.summary", added=len(added), removed=len(removed), changed=len(changed))
+    sys.exit(1 if added or removed or changed else 0)

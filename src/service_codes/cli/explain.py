@@ -27,9 +27,12 @@ def explain(say: Say, code: str) -> None:
     except InvalidCode as error:
         fail(say, error, 1)
     width = max(len(p.text) for p in parts)
+    zh = say.lang == "zh"
     for part in parts:
         say(
-            f"{part.text:<{width}}  {part.name}: {part.meaning}",
-            f"{part.text:<{width}}  {part.name_zh}：{part.meaning_zh}",
+            "explain.part",
+            text=f"{part.text:<{width}}",
+            name=part.name_zh if zh else part.name,
+            meaning=part.meaning_zh if zh else part.meaning,
         )
     sys.exit(0)

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
 import click
 
-from service_codes.cli.common import IOFailure, Say, lang_option
+from service_codes.cli.common import FORCE, Failure, Say, io_failure, lang_option, progress
+from service_codes.encoding import UnreadableText
 from service_codes.formats.json import to_json
 from service_codes.formats.spreadsheet import read_spreadsheet, template
+from service_codes.output import Output, UnsafeWrite
+
+PROBLEMS = "import-problems.txt"
 
 
 @click.command(name="import")
@@ -28,70 +33,107 @@ from service_codes.formats.spreadsheet import read_spreadsheet, template
     help="Write an empty SOURCE (.xlsx or .csv) to fill in.",
 )
 @click.option("--partial", is_flag=True, help="Write the valid guides even if other rows are bad.")
+@FORCE
 @click.pass_obj
-def import_(say: Say, source: Path, out: Path | None, template_: bool, partial: bool) -> None:
+def import_(
+    say: Say, source: Path, out: Path | None, template_: bool, partial: bool, force: bool
+) -> None:
     """Import guides from SOURCE: an .xlsx workbook, or FILE.csv with FILE-materials.csv,
     FILE-steps.csv, ... beside it. A sheet of matters, one per list, linked by the key column.
 
     Every bad cell is reported with its sheet, row, column and reason; nothing is written
     unless every row is valid (--partial writes the valid guides and reports the rest).
+    A guide file edited since the last import, or not written by it, is never
+    overwritten without --force; nor is a filled-in workbook by --template.
 
     Example: service-codes import staff.xlsx --out registry
     (and service-codes import --template staff.xlsx for an empty one)
     """
     if source.suffix.lower() not in (".xlsx", ".csv"):
-        raise IOFailure(f"{source} is neither an .xlsx workbook nor a .csv file")
+        raise Failure(say.text("import.neither", path=source))
     if template_:
-        if not source.parent.is_dir():
-            raise IOFailure(f"cannot write {source}: {source.parent} is not a folder")
-        try:
-            template(source)
-        except OSError as error:
-            raise IOFailure(f"cannot write {source}: {error.strerror or error}") from None
-        say(f"template written to {source}", f"模板已写入 {source}")
+        _template(say, source, force)
         return
     if out is None:
-        raise click.UsageError("--out is required to import")
+        raise Failure(say.text("import.needs-out"))
     try:
         imported = read_spreadsheet(source)
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as error:  # not a workbook
-        raise IOFailure(f"cannot read {source}: {error}") from None
+    except UnreadableText as error:
+        raise Failure(f"{source}: {say.error(error)}") from None
+    except OSError as error:
+        raise io_failure(say, "io.cannot-read", source, error) from None
+    except (ValueError, KeyError, zipfile.BadZipFile) as error:  # not a workbook
+        raise Failure(say.text("io.cannot-read", path=source, reason=error)) from None
+    zh = say.lang == "zh"
     for problem in imported.problems:
-        message = problem.message_zh if say.lang == "zh" else problem.message
-        click.echo(
-            f"{source}: {problem.sheet}, row {problem.row}, {problem.column}: {message}", err=True
-        )
-    if imported.problems and not partial:
+        message = problem.message_zh if zh else problem.message
         say(
-            f"import failed: {len(imported.problems)} problems; nothing was written",
-            f"导入失败：{len(imported.problems)} 个问题，未写出任何文件",
+            "import.problem",
             err=True,
+            source=source,
+            sheet=problem.sheet,
+            row=problem.row,
+            column=problem.column,
+            message=message,
         )
+    if not imported.guides and not imported.problems:
+        say("import.empty", path=source)
+        return
+    if imported.problems and not partial:
+        say("import.failed", err=True, problems=len(imported.problems))
         sys.exit(1)
+    output = Output(out, force=force)
+    files = {
+        f"guides/{key}.json": to_json(guide).encode() for key, guide in imported.guides.items()
+    }
+    try:
+        output.guard([*files, *([PROBLEMS] if imported.problems else [])])
+    except UnsafeWrite as error:
+        say.unsafe(error)
     folder = out / "guides"
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        items = imported.guides.items()
-        if sys.stderr.isatty():  # a bar for people at a terminal; nothing when piped
-            with click.progressbar(items, label="writing", file=sys.stderr) as bar:
-                for key, guide in bar:
-                    (folder / f"{key}.json").write_text(to_json(guide), encoding="utf-8")
-        else:
-            for key, guide in items:
-                (folder / f"{key}.json").write_text(to_json(guide), encoding="utf-8")
+        for relative, data in progress(say, list(files.items()), "import.phase-write"):
+            output.write(relative, data)
+        if imported.problems:  # --partial: the rows left out, for staff to fix
+            lines = [
+                f"{p.sheet}\t{p.row}\t{p.column}\t{p.message_zh if zh else p.message}"
+                for p in imported.problems
+            ]
+            header = say.text("import.report-header")
+            output.write(PROBLEMS, "\n".join([header, *lines]).encode() + b"\n")
+        output.close()
     except OSError as error:
-        raise IOFailure(f"cannot write to {folder}: {error.strerror or error}") from None
-    if imported.problems:  # --partial: the rows left out, for staff to fix
-        report = out / "import-problems.txt"
-        lines = [
-            f"{p.sheet}\t{p.row}\t{p.column}\t{p.message_zh if say.lang == 'zh' else p.message}"
-            for p in imported.problems
-        ]
-        report.write_text("\n".join(["sheet\trow\tcolumn\tproblem", *lines]) + "\n", "utf-8")
+        raise io_failure(say, "io.cannot-write", folder, error) from None
     say(
-        f"import: {len(imported.guides)} guides written to {folder},"
-        f" {len(imported.problems)} problems",
-        f"导入：{len(imported.guides)} 份办事指南写入 {folder}，{len(imported.problems)} 个问题",
+        "import.written",
+        guides=len(imported.guides),
+        folder=folder,
+        problems=len(imported.problems),
     )
     if imported.problems:
         sys.exit(1)
+
+
+def _template(say: Say, source: Path, force: bool) -> None:
+    """Write an empty workbook (or CSV files) to fill in, never over one already filled."""
+    if not source.parent.is_dir():
+        raise Failure(say.text("io.not-a-folder", path=source.parent))
+    output = Output(source.parent, force=force)
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            template(Path(scratch) / source.name)
+        except OSError as error:
+            raise io_failure(say, "io.cannot-write", source, error) from None
+        made = {p.name: p.read_bytes() for p in Path(scratch).iterdir()}
+    try:
+        output.guard(made)
+    except UnsafeWrite as error:
+        say.unsafe(error)
+    try:
+        for name, data in sorted(made.items()):
+            output.write(name, data)
+        output.close()
+    except OSError as error:
+        raise io_failure(say, "io.cannot-write", source, error) from None
+    say("import.template", path=source)

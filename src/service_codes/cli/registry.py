@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -36,7 +37,7 @@ def registry(ctx: click.Context, folder: Path) -> None:
 def _open_registry(say: Say) -> Registry:
     folder: Path = click.get_current_context().meta["registry_folder"]
     if not (folder / "codes.jsonl").is_file():
-        say(f"no code ledger in {folder}", f"{folder} 中没有编码登记簿", err=True)
+        say("registry.missing", err=True, folder=folder)
         sys.exit(2)
     try:
         return Registry.open(folder)
@@ -44,14 +45,14 @@ def _open_registry(say: Say) -> Registry:
         fail(say, error, 1)
 
 
-def _change(say: Say, action: Callable[[Registry], object], done_en: str, done_zh: str) -> None:
+def _change(say: Say, action: Callable[[Registry], object], done: str, **fields: Any) -> None:
     """Run one lifecycle change, reporting a refusal as invalid content (exit 1)."""
     reg = _open_registry(say)
     try:
         action(reg)
     except ServiceCodesError as error:
         fail(say, error, 1)
-    say(done_en, done_zh)
+    say(done, **fields)
 
 
 @registry.command()
@@ -66,7 +67,7 @@ def verify(say: Say) -> None:
         reg.verify()
     except RegistryCorrupt as error:
         fail(say, error, 1)
-    say(f"ledger OK: {reg.size} events", f"登记簿完好：{reg.size} 条事件")
+    say("registry.ok", events=reg.size)
 
 
 @registry.command()
@@ -79,18 +80,18 @@ def repair(say: Say) -> None:
     folder: Path = click.get_current_context().meta["registry_folder"]
     try:
         done = Registry.repair(folder)
-    except (RegistryCorrupt, OSError) as error:
-        say(f"cannot repair: {error}", f"无法修复：{error}", err=True)
+    except RegistryCorrupt as error:
+        say("registry.cannot-repair", err=True, reason=say.error(error))
+        sys.exit(2)
+    except OSError as error:
+        say("registry.cannot-repair", err=True, reason=say.reason(error))
         sys.exit(2)
     if done.completed:
-        say("the last line was whole: gave it back its newline", "末行完整：已补回换行符")
+        say("registry.repaired-newline")
     elif done.removed:
-        say(
-            f"removed {done.removed} bytes of a torn last line",
-            f"已截去不完整末行 {done.removed} 字节",
-        )
+        say("registry.repaired-torn", removed=done.removed)
     else:
-        say("nothing to repair", "无需修复")
+        say("registry.nothing-to-repair")
 
 
 def _event_line(event: dict[str, object]) -> str:
@@ -131,12 +132,29 @@ def show(say: Say, code: str) -> None:
         info = reg.info(code)
     except ServiceCodesError as error:
         fail(say, error, 1)
-    state = info.retired or "in use"
-    say(f"code: {info.code}\nstate: {state}", f"编码：{info.code}\n状态：{info.retired or '在用'}")
+    say("registry.code", code=info.code)
+    say("registry.state", state=_state(say, info.code, info.history))
     for identity in info.identities:
         click.echo(f"  {' / '.join(part for part in identity[1:] if part)}")
     for event in info.history:
         click.echo(f"  {_event_line(event)}")
+
+
+def _state(say: Say, code: str, history: Sequence[dict[str, Any]]) -> str:
+    """In use, or how the code left use, from its last lifecycle event."""
+    state = say.text("registry.in-use")
+    for event in history:
+        kind, when, why = event.get("event"), event.get("date"), event.get("reason")
+        if kind == "reinstate":
+            state = say.text("registry.in-use")
+        elif kind == "retire" and event.get("code") == code:
+            state = say.text("registry.state-retired", date=when, reason=why)
+        elif kind == "merge" and code in event.get("merged", ()):
+            state = say.text("registry.state-merged", into=event["code"], date=when, reason=why)
+        elif kind == "split" and event.get("code") == code:
+            new = say.join(part["code"] for part in event.get("into", ()))
+            state = say.text("registry.state-split", new=new, date=when, reason=why)
+    return state
 
 
 REASON = click.option("--reason", required=True, help="Why, as it will stand in the ledger.")
@@ -156,8 +174,9 @@ def rename(say: Say, code: str, name: str, sub_name: str | None, reason: str) ->
     _change(
         say,
         lambda reg: reg.rename(code, name, sub_name, reason=reason),
-        f"renamed {code} to {name}",
-        f"已将 {code} 更名为 {name}",
+        "registry.renamed",
+        code=code,
+        name=name,
     )
 
 
@@ -170,7 +189,7 @@ def retire(say: Say, code: str, reason: str) -> None:
 
     Example: service-codes registry retire 000100001000 --reason 事项取消
     """
-    _change(say, lambda reg: reg.retire(code, reason=reason), f"retired {code}", f"已注销 {code}")
+    _change(say, lambda reg: reg.retire(code, reason=reason), "registry.retired", code=code)
 
 
 @registry.command()
@@ -185,8 +204,8 @@ def reinstate(say: Say, code: str, reason: str) -> None:
     _change(
         say,
         lambda reg: reg.reinstate(code, reason=reason),
-        f"reinstated {code}",
-        f"已恢复 {code}",
+        "registry.reinstated",
+        code=code,
     )
 
 
@@ -203,8 +222,9 @@ def merge(say: Say, keep: str, others: tuple[str, ...], reason: str) -> None:
     _change(
         say,
         lambda reg: reg.merge(keep, others, reason=reason),
-        f"merged {', '.join(others)} into {keep}",
-        f"已将 {'、'.join(others)} 合并至 {keep}",
+        "registry.merged",
+        others=say.join(others),
+        keep=keep,
     )
 
 
@@ -223,4 +243,4 @@ def split(say: Say, code: str, names: tuple[str, ...], reason: str) -> None:
         new = reg.split(code, names, reason=reason)
     except ServiceCodesError as error:
         fail(say, error, 1)
-    say(f"split {code} into {', '.join(new)}", f"已将 {code} 拆分为 {'、'.join(new)}")
+    say("registry.split", code=code, new=say.join(new))

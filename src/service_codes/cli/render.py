@@ -7,8 +7,17 @@ from pathlib import Path
 
 import click
 
-from service_codes.cli.common import IOFailure, Say, check_file, lang_option
+from service_codes.cli.common import (
+    FORCE,
+    Failure,
+    Say,
+    check_file,
+    io_failure,
+    lang_option,
+    progress,
+)
 from service_codes.formats.html import IndexEntry, render_guide, render_index
+from service_codes.output import Output, UnsafeWrite
 
 
 @click.command()
@@ -21,8 +30,9 @@ from service_codes.formats.html import IndexEntry, render_guide, render_index
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the pages and index.html.",
 )
+@FORCE
 @click.pass_obj
-def render(say: Say, guides: tuple[Path, ...], out: Path) -> None:
+def render(say: Say, guides: tuple[Path, ...], out: Path, force: bool) -> None:
     """Write one self-contained, printable HTML page per guide (JSON or XML), plus index.html.
 
     A page shows what a citizen needs at the counter: codes, conditions, materials, the
@@ -33,31 +43,30 @@ def render(say: Say, guides: tuple[Path, ...], out: Path) -> None:
     names = [path.stem for path in guides]
     twins = sorted({n for n in names if names.count(n) > 1})
     if twins:
-        raise IOFailure(f"two guides would share a page name: {', '.join(twins)}")
-    checked = [check_file(path) for path in guides]
+        raise Failure(say.text("render.twins", names=say.join(twins)))
+    checked = [check_file(say, path) for path in progress(say, guides, "build.phase-check")]
     unreadable = [c for c in checked if c.guide is None]
     for c in unreadable:
         for problem in c.report.problems:
             say.problem(c.source, problem)
     if unreadable:
-        say(
-            f"render failed: {len(unreadable)} guides do not read; nothing was written",
-            f"生成失败：{len(unreadable)} 份办事指南无法读取，未写出任何文件",
-            err=True,
-        )
+        say("render.failed", err=True, guides=len(unreadable))
         sys.exit(1)
+    output = Output(out, force=force)
+    try:
+        output.guard([f"{name}.html" for name in names] + ["index.html"])
+    except UnsafeWrite as error:
+        say.unsafe(error)
     entries = []
     try:
         out.mkdir(parents=True, exist_ok=True)
         for c in checked:
             assert c.guide is not None
-            page = out / f"{c.source.stem}.html"
-            page.write_text(render_guide(c.guide), encoding="utf-8")
-            entries.append(IndexEntry(page.name, c.guide))
-        (out / "index.html").write_text(render_index(entries), encoding="utf-8")
+            page = f"{c.source.stem}.html"
+            output.write(page, render_guide(c.guide).encode())
+            entries.append(IndexEntry(page, c.guide))
+        output.write("index.html", render_index(entries).encode())
+        output.close()
     except OSError as error:
-        raise IOFailure(f"cannot write to {out}: {error.strerror or error}") from None
-    say(
-        f"render: {len(entries)} pages and index.html in {out}",
-        f"生成：{len(entries)} 个页面及 index.html，位于 {out}",
-    )
+        raise io_failure(say, "io.cannot-write", out, error) from None
+    say("render.written", pages=len(entries), out=out)

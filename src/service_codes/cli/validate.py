@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from service_codes.cli.common import Say, check_file, lang_option
+from service_codes.cli.common import Failure, Say, check_file, lang_option, progress
+from service_codes.problems import Report
 
 
 @click.command()
@@ -20,11 +21,19 @@ def validate(say: Say, files: tuple[Path, ...], as_json: bool) -> None:
     """Validate guide FILES (JSON or XML, told apart by content); exit 1 on any error.
 
     Problems are printed one per line as FILE: PATH: MESSAGE, PATH being the JSON
-    Pointer of the field.
+    Pointer of the field. A file that cannot be read is named and the others are
+    checked all the same; then the exit code is 2.
 
     Example: service-codes --lang zh validate registry/guides/*.json
     """
-    reports = {path: check_file(path).report for path in files}
+    reports: dict[Path, Report] = {}
+    unread: dict[Path, str] = {}
+    for path in progress(say, files, "build.phase-check"):
+        try:
+            reports[path] = check_file(say, path).report
+        except Failure as error:
+            unread[path] = error.format_message()
+            click.echo(unread[path], err=True)
     if as_json:
         click.echo(
             json.dumps(
@@ -44,6 +53,10 @@ def validate(say: Say, files: tuple[Path, ...], as_json: bool) -> None:
                         ],
                     }
                     for path, report in reports.items()
+                ]
+                + [
+                    {"file": str(path), "ok": False, "unreadable": message}
+                    for path, message in unread.items()
                 ],
                 ensure_ascii=False,
                 indent=2,
@@ -54,9 +67,11 @@ def validate(say: Say, files: tuple[Path, ...], as_json: bool) -> None:
             for problem in report.problems:
                 say.problem(path, problem, err=False)
         bad = sum(not r.ok for r in reports.values())
-        say(
-            f"{len(reports)} files, {bad} invalid",
-            f"{len(reports)} 个文件，{bad} 个无效",
-        )
+        if unread:
+            say("validate.summary-unread", files=len(files), invalid=bad, unread=len(unread))
+        else:
+            say("validate.summary", files=len(files), invalid=bad)
+    if unread:
+        sys.exit(2)
     if not all(r.ok for r in reports.values()):
         sys.exit(1)

@@ -1,8 +1,10 @@
 """A printable guide for the counter: one self-contained HTML page, and a catalogue index.
 
 Jinja2 templates with autoescaping (``templates/``), inline CSS with an A4 print
-stylesheet, and the handling process drawn as inline SVG from the ordered steps. No
-page fetches anything; every text from a guide is escaped.
+stylesheet, and the handling process drawn as inline SVG from the ordered steps. Printed
+pages are numbered and carry the guide's version and effective date in a footer (CSS page
+margin boxes); each online-service URL gets a QR code, drawn as inline SVG by ``segno``.
+No page fetches anything; every text from a guide is escaped.
 """
 
 from __future__ import annotations
@@ -14,15 +16,21 @@ from typing import Final
 
 import attrs
 import jinja2
+import segno
 from markupsafe import Markup, escape
 
 from service_codes.codelists import MatterType, label_zh
 from service_codes.model import Guide, Step, TimeLimit
 
-# Geometry of the process diagram, in SVG user units.
+# Geometry of the process diagram, in SVG user units (CSS pixels: the diagram is not scaled
+# on an A4 page). Its labels are set at the body's font size (style.css); two lines fit a box.
 _BOX_WIDTH: Final = 520
-_BOX_HEIGHT: Final = 48
+_BOX_HEIGHT: Final = 54
 _GAP: Final = 22
+_TITLE_BASELINE: Final = 21
+_DETAIL_BASELINE: Final = 43
+# One QR module in print, in mm: a version 3 code with its quiet zone is 26 mm across.
+_QR_MODULE_MM: Final = 0.7
 
 
 def _limit(limit: TimeLimit) -> str:
@@ -33,6 +41,41 @@ def _label(member: enum.StrEnum) -> str:
     return label_zh(member)
 
 
+def edition(guide: Guide) -> str:
+    """The guide's version and, where known, its effective date: "第 3 版 · 生效日期 2024-03-01"."""
+    date = f" · 生效日期 {guide.effective_date.isoformat()}" if guide.effective_date else ""
+    return f"第 {guide.version} 版{date}"
+
+
+def _css_string(text: str) -> str:
+    r"""``text`` as a quoted CSS string; anything but letters, digits and spaces is hex-escaped.
+
+    >>> print(_css_string('第 3 版 "x" </style>'))
+    "第 3 版 \22 x\22  \3c \2f style\3e "
+    """
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text) + '"'
+
+
+def print_footer(guide: Guide) -> Markup:
+    """CSS for the footer of every printed page: page number centred, edition on the right."""
+    number = '"第 " counter(page) " 页 / 共 " counter(pages) " 页"'
+    return Markup(
+        f"@page {{ @bottom-center {{ content: {number}; }}"
+        f" @bottom-right {{ content: {_css_string(edition(guide))}; }} }}"
+    )
+
+
+def qr_code(url: str) -> Markup | None:
+    """A QR code of an http(s) URL as inline SVG, or ``None`` for another or too long a text."""
+    if not url.startswith(("https://", "http://")):
+        return None
+    try:
+        code = segno.make(url, error="m")
+    except segno.DataOverflowError:
+        return None
+    return Markup(code.svg_inline(scale=_QR_MODULE_MM, unit="mm", svgclass="qr", lineclass=None))
+
+
 @cache
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
@@ -41,7 +84,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    environment.globals.update(label=_label, limit=_limit)
+    environment.globals.update(label=_label, limit=_limit, edition=edition, qr=qr_code)
     return environment
 
 
@@ -68,8 +111,8 @@ def process_diagram(steps: Iterable[Step]) -> Markup:
         parts.append(
             f'<g class="step" data-order="{step.order}">'
             f'<rect x="0" y="{top}" width="{_BOX_WIDTH}" height="{_BOX_HEIGHT}" rx="6"/>'
-            f'<text x="12" y="{top + 20}">{escape(title)}</text>'
-            f'<text class="actor" x="12" y="{top + 38}">{escape(detail)}</text></g>'
+            f'<text x="12" y="{top + _TITLE_BASELINE}">{escape(title)}</text>'
+            f'<text class="actor" x="12" y="{top + _DETAIL_BASELINE}">{escape(detail)}</text></g>'
         )
         if i < len(steps) - 1:
             x, y = _BOX_WIDTH // 2, top + _BOX_HEIGHT
@@ -83,7 +126,9 @@ def process_diagram(steps: Iterable[Step]) -> Markup:
 def render_guide(guide: Guide) -> str:
     """The printable HTML page of one guide."""
     template = _environment().get_template("guide.html.j2")
-    return template.render(guide=guide, diagram=process_diagram(guide.steps))
+    return template.render(
+        guide=guide, diagram=process_diagram(guide.steps), footer=print_footer(guide)
+    )
 
 
 @attrs.frozen

@@ -8,48 +8,29 @@ XSD (``schemas/guide.xsd``), then the same JSON Schema and structure checks as J
 
 from __future__ import annotations
 
-import itertools
 import re
-import threading
-from collections.abc import Iterable, Iterator
 from functools import cache
-from typing import Any, Final, cast
+from typing import Any, Final
 
 import attrs
 from lxml import etree
 
 from service_codes.convert import guide_to_data
+from service_codes.encoding import UnreadableText, decode
 from service_codes.errors import InvalidGuide
+from service_codes.formats.xsd import ITEM_NAMES, NAMESPACE, xsd_problems
 from service_codes.model import Guide
-from service_codes.problems import Problem, pointer
-from service_codes.schemas import definition, guide_schema, schema_path
+from service_codes.problems import Problem
+from service_codes.schemas import (
+    definition,
+    guide_schema,
+)
 from service_codes.validation import guide_from_data
 
-NAMESPACE: Final = "urn:service-codes:guide:1"
-# The element of one item of each list field.
-ITEM_NAMES: Final = {
-    "local_codes": "local_code",
-    "joint_agencies": "agency",
-    "legal_basis": "basis",
-    "conditions": "condition",
-    "steps": "step",
-    "special_procedures": "procedure",
-    "intermediary_services": "service",
-    "service_objects": "object",
-    "handling_forms": "form",
-    "online_urls": "url",
-    "materials": "material",
-    "fees": "fee",
-    "faqs": "faq",
-    "handling_items": "item",
-}
-_WRAPPER_OF: Final = {item: wrapper for wrapper, item in ITEM_NAMES.items()}
 # A guide is a few kilobytes; anything this large is not one.
 MAX_BYTES: Final = 4 * 1024 * 1024
 # A guide of a few kilobytes has a few hundred elements.
 MAX_ELEMENTS: Final = 20_000
-# Past this many, more XSD problems only slow the report down.
-MAX_PROBLEMS: Final = 100
 _PARSER: Final = etree.XMLParser(
     encoding="utf-8",  # whatever the declaration says: a UTF-16 or UTF-7 one could hide a DTD
     resolve_entities=False,
@@ -164,83 +145,22 @@ def _junk(rule: str, en: str, zh: str) -> InvalidGuide:
     return InvalidGuide([Problem(path="", rule=rule, message=en, message_zh=zh)])
 
 
-_XSD_LOCK: Final = threading.Lock()
-
-
-@cache
-def _xsd() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(schema_path("guide.xsd")), _PARSER))
-
-
-def _parts(root: etree._Element, element: etree._Element) -> list[str | int]:
-    """The JSON Pointer parts of the field an element holds."""
-    parts: list[str | int] = []
-    current: etree._Element | None = element
-    while current is not None and current is not root:
-        parent = current.getparent()
-        name = etree.QName(current).localname
-        if parent is not None and _WRAPPER_OF.get(name) == etree.QName(parent).localname:
-            parts.append(parent.index(current))
-        else:
-            parts.append(name)
-        current = parent
-    return parts[::-1]
-
-
-_STEP: Final = re.compile(r"(?:[^:/\[]*:)?([^:/\[]+)(?:\[(\d+)\])?$")
-_EXPECTED: Final = re.compile(r"Expected is (?:one of )?\( ?(?:\{[^}]*\})?(\w+)")
-
-
-def _element_at(root: etree._Element, path: str) -> etree._Element | None:
-    """The element libxml2 names by a path such as /*/s:materials/*[2] (any prefixes)."""
-    element: etree._Element | None = None
-    for step in path.strip("/").split("/"):
-        match = _STEP.match(step)
-        if match is None:
-            return None
-        name, number = match.group(1), int(match.group(2) or 1)
-        if element is None:
-            element = root
-            continue
-        candidates = [c for c in element if name == "*" or etree.QName(c).localname == name]
-        if len(candidates) < number:
-            return None
-        element = candidates[number - 1]
-    return element
-
-
-def _xsd_problems(root: etree._Element, log: Iterable[Any]) -> Iterator[Problem]:
-    for error in itertools.islice(log, MAX_PROBLEMS):
-        element = _element_at(root, error.path or "")
-        message = error.message.replace(f"{{{NAMESPACE}}}", "")
-        parts = _parts(root, element) if element is not None else []
-        expected = _EXPECTED.search(message)
-        if expected and "Missing child element" in message:
-            parts.append(expected.group(1))  # the missing field itself, as JSON reports it
-        elif expected and "not expected" in message and parts:
-            parts[-1] = expected.group(1)
-        yield Problem(
-            path=pointer(parts),
-            rule="xsd.invalid",
-            message=f"line {error.line}: {message}",
-            message_zh=f"第 {error.line} 行：不符合 XML Schema：{message}",
-        )
-
-
 def _read(element: etree._Element, node: _Node) -> Any:
-    """The JSON value an element holds, typed as the schema says (the XSD checked it)."""
+    """The JSON value an element holds, typed as the schema says where it can be."""
     if node.kind == "object":
         out = {}
         for child in element:
-            key, child_node = node.by_tag[child.tag]
-            out[key] = _read(child, child_node)
+            if child.tag in node.by_tag:  # else the XSD has said what is out of place
+                key, child_node = node.by_tag[child.tag]
+                out[key] = _read(child, child_node)
         return out
     if node.kind == "array":
         assert node.items is not None
         return [_read(child, node.items) for child in element]
     text = element.text or ""
     if node.kind == "integer":
-        return int(text.strip().lstrip("0") or "0")  # the XSD bounds it; zeros may pad it
+        digits = text.strip().lstrip("0") or "0"  # the XSD bounds it; zeros may pad it
+        return int(digits) if digits.isascii() and digits.isdigit() else text
     if node.kind == "boolean":
         return text.strip() in ("true", "1")
     return text
@@ -251,6 +171,19 @@ def from_xml(data: bytes | str) -> Guide:
 
     DTDs and entities are refused before parsing, so nothing named in a document is
     ever read or fetched. Problems carry the JSON Pointer of the field and the line.
+    """
+    plain, problems = read_xml(data)
+    if problems:
+        raise InvalidGuide(problems)
+    return guide_from_data(plain)
+
+
+def read_xml(data: bytes | str) -> tuple[dict[str, Any], tuple[Problem, ...]]:
+    """The plain data an XML guide holds, and every problem its XSD finds.
+
+    Raises :class:`InvalidGuide` for what is not a guide at all (junk, hostile, too
+    large); an XSD-invalid guide is read as far as it goes, so the fields that are
+    well-formed can still be judged.
     """
     try:
         raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -268,8 +201,13 @@ def from_xml(data: bytes | str) -> Guide:
         )
     try:
         raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise _junk("xml.encoding", f"not UTF-8: {error}", f"不是 UTF-8 编码：{error}") from None
+    except UnicodeDecodeError:
+        # GB18030, or UTF-16 with a byte order mark, re-encoded (at most half as long again):
+        # the checks below and the parser, which reads UTF-8 whatever is declared, see UTF-8.
+        try:
+            raw = decode(raw).text.encode("utf-8")
+        except UnreadableText as error:
+            raise _junk("xml.encoding", error.message, error.message_zh) from None
     if b"<!DOCTYPE" in raw or b"<!ENTITY" in raw:
         raise _junk(
             "xml.dtd-forbidden",
@@ -301,14 +239,4 @@ def from_xml(data: bytes | str) -> Guide:
             f"the root element must be <guide> in namespace {NAMESPACE}",
             f"根元素应为命名空间 {NAMESPACE} 中的 <guide>",
         )
-    xsd = _xsd()
-    with _XSD_LOCK:  # the schema's error log is shared: one validation at a time
-        try:
-            valid = xsd.validate(root)
-        except etree.Error as error:
-            raise _junk(
-                "xml.syntax", f"cannot be validated: {error}", f"无法校验：{error}"
-            ) from None
-        if not valid:
-            raise InvalidGuide(list(_xsd_problems(root, cast(Iterable[Any], xsd.error_log))))
-    return guide_from_data(_read(root, _guide_node()))
+    return _read(root, _guide_node()), xsd_problems(root)

@@ -1,0 +1,260 @@
+"""Every line the command prints of its own, in English and in Chinese: the one catalogue.
+
+A message is an id and two templates with the same fields. In English a count is written
+``{guides:guide}``, which gives "1 guide" and "2 guides"; ``{n:entry|entries}`` names an
+irregular plural. Chinese needs no plural and leaves the spec out.
+
+>>> text("en", "validate.summary", files=1, invalid=0)
+'1 file, 0 invalid'
+>>> text("zh", "validate.summary", files=1, invalid=0)
+'1 个文件，0 个无效'
+"""
+
+from __future__ import annotations
+
+import string
+from typing import Any, Final, Literal
+
+Lang = Literal["en", "zh"]
+
+MESSAGES: Final[dict[str, tuple[str, str]]] = {
+    # shared
+    "problem.warning": (" (warning)", "（警告）"),
+    "io.cannot-read": ("cannot read {path}: {reason}", "无法读取 {path}：{reason}"),
+    "io.cannot-write": ("cannot write to {path}: {reason}", "无法写入 {path}：{reason}"),
+    "io.not-a-folder": ("{path} is not a folder", "{path} 不是目录"),
+    "io.ENOENT": ("no such file or folder", "文件或目录不存在"),
+    "io.EACCES": ("permission denied", "没有权限"),
+    "io.EPERM": ("operation not permitted", "不允许该操作"),
+    "io.EISDIR": ("it is a folder", "这是一个目录"),
+    "io.ENOTDIR": ("a part of the path is not a folder", "路径中有一部分不是目录"),
+    "io.ENOSPC": ("no space left on the disk", "磁盘空间不足"),
+    "io.EROFS": ("the disk is read-only", "磁盘为只读"),
+    "io.EEXIST": ("it exists already", "已存在"),
+    "io.other": ("system error {errno}", "系统错误 {errno}"),
+    "out.inside-source": (
+        "--out {out} lies inside the source folder {source}: the output would be read as"
+        " source on the next run; choose a folder outside it",
+        "--out {out} 位于源目录 {source} 之内：下次运行会把输出当作源文件读取；"
+        "请选择源目录之外的目录",
+    ),
+    "out.unsafe": (
+        "refusing to overwrite or remove {count:file} that service-codes did not write or"
+        " that changed since it wrote them; they would be lost:",
+        "拒绝覆盖或删除 {count} 个文件：它们不是 service-codes 写出的，或写出后已被修改，"
+        "继续将丢失其内容：",
+    ),
+    "out.unsafe-file": ("  {path} ({why})", "  {path}（{why}）"),
+    "out.unsafe-changed": ("changed since service-codes wrote it", "写出后已被修改"),
+    "out.unsafe-foreign": ("not written by service-codes", "不是 service-codes 写出的"),
+    "out.unsafe-hint": (
+        "nothing was written; keep a copy, or give --force to overwrite them",
+        "未写出任何文件；请先备份，或加 --force 覆盖",
+    ),
+    "out.more": ("  ... and {count} more", "  …… 另有 {count} 个"),
+    # build and export
+    "build.read": ("read: {guides:guide} from {folder}", "读取：{folder} 中 {guides} 份办事指南"),
+    "build.no-guides": ("no guides found in {folder}", "{folder} 中没有办事指南"),
+    "build.validated": (
+        "validate: {guides:guide}, {errors:error}, {warnings:warning}",
+        "校验：{guides} 份办事指南，{errors} 个错误，{warnings} 个警告",
+    ),
+    "build.invalid": (
+        "build failed: {invalid} of {total:guide} invalid; nothing was written",
+        "构建失败：{total} 份中有 {invalid} 份无效，未写出任何文件",
+    ),
+    "build.assigned": (
+        "assign: {guides:guide}, {new:new code} in {ledger}",
+        "赋码：{guides} 份办事指南，新发放 {new} 个编码（{ledger}）",
+    ),
+    "build.new-ledger": (
+        "a new code ledger was started at {ledger}",
+        "已在 {ledger} 新建编码登记簿",
+    ),
+    "build.written": (
+        "write: {guides:guide} ({formats}) and index.json to {out}",
+        "写出：{guides} 份办事指南（{formats}）及 index.json 至 {out}",
+    ),
+    "build.written-incremental": (
+        "write: {guides:guide} ({formats}) and index.json to {out}; {rebuilt} changed,"
+        " the rest as built before",
+        "写出：{guides} 份办事指南（{formats}）及 index.json 至 {out}；{rebuilt} 份有改动，"
+        "其余沿用上次构建",
+    ),
+    "build.formats-kept": (
+        "formats: {formats}, as in the last build to {out}",
+        "格式：{formats}，与上次构建至 {out} 时相同",
+    ),
+    "build.formats-dropped": (
+        "removed the {formats} files of the last build: this build writes {kept} only",
+        "已删除上次构建的 {formats} 文件：本次只写出 {kept}",
+    ),
+    "build.phase-check": ("check", "校验"),
+    "build.phase-write": ("write", "写出"),
+    "export.refused": (
+        "export failed: nothing was written to {out}",
+        "导出失败：未向 {out} 写出任何文件",
+    ),
+    "export.written": (
+        "write: {guides:guide} ({format}) and index.json to {out}",
+        "写出：{guides} 份办事指南（{format}）及 index.json 至 {out}",
+    ),
+    "export.workbook": (
+        "write: {guides:guide} to {workbook}",
+        "写出：{guides} 份办事指南至 {workbook}",
+    ),
+    "export.refused-guide": ("{source}: {message}", "{source}：{message}"),
+    # validate and check
+    "validate.summary": (
+        "{files:file}, {invalid} invalid",
+        "{files} 个文件，{invalid} 个无效",
+    ),
+    "validate.summary-unread": (
+        "{files:file}, {invalid} invalid, {unread} could not be read",
+        "{files} 个文件，{invalid} 个无效，{unread} 个无法读取",
+    ),
+    "check.difference": (
+        "{matter} {name}: {element} differs ({kind})",
+        "{matter} {name}：{element}不一致（{kind}）",
+    ),
+    "check.error": ("error", "错误"),
+    "check.review": ("review", "待核"),
+    "check.summary": (
+        "check: {groups:matter} with several implementations, {errors:error}, {review} to review",
+        "检查：{groups} 个事项有多个实施，{errors} 个错误，{review} 处待核",
+    ),
+    # explain
+    "explain.part": ("{text}  {name}: {meaning}", "{text}  {name}：{meaning}"),
+    # import
+    "import.neither": (
+        "{path} is neither an .xlsx workbook nor a .csv file",
+        "{path} 既不是 .xlsx 工作簿，也不是 .csv 文件",
+    ),
+    "import.needs-out": (
+        "--out is required to import: the catalogue folder to write guides/<key>.json into",
+        "导入需要 --out：写入 guides/<key>.json 的目录",
+    ),
+    "import.template": ("template written to {path}", "模板已写入 {path}"),
+    "import.empty": (
+        "{path} holds no guides besides the example row; nothing was written",
+        "{path} 中除示例行外没有办事指南，未写出任何文件",
+    ),
+    "import.problem": (
+        "{source}: {sheet}, row {row}, {column}: {message}",
+        "{source}：{sheet}，第 {row} 行，{column}：{message}",
+    ),
+    "import.failed": (
+        "import failed: {problems:problem}; nothing was written",
+        "导入失败：{problems} 个问题，未写出任何文件",
+    ),
+    "import.phase-write": ("write", "写出"),
+    "import.written": (
+        "import: {guides:guide} written to {folder}, {problems:problem}",
+        "导入：{guides} 份办事指南写入 {folder}，{problems} 个问题",
+    ),
+    "import.report-header": ("sheet\trow\tcolumn\tproblem", "工作表\t行\t列\t问题"),
+    # render
+    "render.twins": (
+        "two guides would share a page name: {names}",
+        "两份办事指南的页面会同名：{names}",
+    ),
+    "render.failed": (
+        "render failed: {guides:guide} do not read; nothing was written",
+        "生成失败：{guides} 份办事指南无法读取，未写出任何文件",
+    ),
+    "render.written": (
+        "render: {pages:page} and index.html in {out}",
+        "生成：{pages} 个页面及 index.html，位于 {out}",
+    ),
+    # diff
+    "diff.both-kinds": (
+        "OLD and NEW must both be files or both be folders",
+        "新旧两方应同为文件或同为目录",
+    ),
+    "diff.guide": ("{name}: {changes:change}", "{name}：{changes} 处变化"),
+    "diff.codes-changed": (
+        "  ! the codes changed: a guide keeps its codes",
+        "  ! 编码发生变化：办事指南应保持编码不变",
+    ),
+    "diff.not-coded": (
+        "  (codes not compared: {side} has no codes yet; a build assigns them)",
+        "  （未比较编码：{side}尚未赋码，构建时会赋码）",
+    ),
+    "diff.side-old": ("the old guide", "旧版"),
+    "diff.side-new": ("the new guide", "新版"),
+    "diff.version": ("  ! the version was not bumped", "  ! 事项版本未递增"),
+    "diff.added": ("+ {name}: new guide", "+ {name}：新增办事指南"),
+    "diff.removed": ("- {name}: removed", "- {name}：已删除"),
+    "diff.summary": (
+        "{added} added, {removed} removed, {changed} changed",
+        "新增 {added}，删除 {removed}，变更 {changed}",
+    ),
+    # registry
+    "registry.missing": ("no code ledger in {folder}", "{folder} 中没有编码登记簿"),
+    "registry.ok": ("ledger OK: {events:event}", "登记簿完好：{events} 条事件"),
+    "registry.cannot-repair": ("cannot repair: {reason}", "无法修复：{reason}"),
+    "registry.repaired-newline": (
+        "the last line was whole: gave it back its newline",
+        "末行完整：已补回换行符",
+    ),
+    "registry.repaired-torn": (
+        "removed {removed:byte} of a torn last line",
+        "已截去不完整末行 {removed} 字节",
+    ),
+    "registry.nothing-to-repair": ("nothing to repair", "无需修复"),
+    "registry.code": ("code: {code}", "编码：{code}"),
+    "registry.state": ("state: {state}", "状态：{state}"),
+    "registry.in-use": ("in use", "在用"),
+    "registry.state-retired": ("retired on {date}: {reason}", "已于 {date} 注销：{reason}"),
+    "registry.state-merged": (
+        "merged into {into} on {date}: {reason}",
+        "已于 {date} 合并至 {into}：{reason}",
+    ),
+    "registry.state-split": (
+        "split into {new} on {date}: {reason}",
+        "已于 {date} 拆分为 {new}：{reason}",
+    ),
+    "registry.renamed": ("renamed {code} to {name}", "已将 {code} 更名为 {name}"),
+    "registry.retired": ("retired {code}", "已注销 {code}"),
+    "registry.reinstated": ("reinstated {code}", "已恢复 {code}"),
+    "registry.merged": ("merged {others} into {keep}", "已将 {others} 合并至 {keep}"),
+    "registry.split": ("split {code} into {new}", "已将 {code} 拆分为 {new}"),
+    # usage errors of the command line itself
+    "usage.error": ("usage error: {message}", "用法错误：{message}"),
+    "usage.missing": ("missing {param}", "缺少参数 {param}"),
+    "usage.no-such-option": ("no such option: {option}", "没有选项 {option}"),
+    "usage.did-you-mean": ("(did you mean {options}?)", "（是否想用 {options}？）"),
+    "usage.bad-value": ("invalid value for {param}: {value}", "参数 {param} 的取值无效：{value}"),
+    "usage.not-found": ("{path} does not exist", "{path} 不存在"),
+    "usage.choices": ("choose one of {choices}", "应为以下之一：{choices}"),
+    "usage.no-command": ("no such command {name}", "没有命令 {name}"),
+    "usage.aborted": ("aborted", "已中止"),
+    "usage.help": ("try '{command} --help' for help", "用 '{command} --help' 查看帮助"),
+}
+
+# Separators that join a list of values inside a message.
+LIST_SEPARATOR: Final = {"en": ", ", "zh": "、"}
+
+
+class _Formatter(string.Formatter):
+    """``{n:thing}`` is "1 thing" / "2 things" and ``{n:one|many}`` picks a word."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec and not format_spec[0].isdigit() and format_spec[0] not in "<>^=+-# .":
+            one, _, many = format_spec.partition("|")
+            return f"{value} {one if value == 1 else (many or one + 's')}"
+        return str(super().format_field(value, format_spec))
+
+
+_FORMATTER: Final = _Formatter()
+
+
+def text(lang: Lang, key: str, /, **fields: Any) -> str:
+    """The message ``key`` in ``lang``, with its fields filled in."""
+    template = MESSAGES[key][lang == "zh"]
+    return _FORMATTER.format(template, **fields)
+
+
+def join(lang: Lang, items: Any) -> str:
+    """Values listed the way the language lists them (", " or "、")."""
+    return LIST_SEPARATOR[lang].join(str(item) for item in items)
