@@ -7,9 +7,9 @@ from pathlib import Path
 import attrs
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
+from conftest import ROOT, without_codes
 
-from service_codes import Guide, Registry, from_json, from_xml, to_json, to_xml
+from service_codes import Registry, from_json, from_xml, to_json, to_xml
 from service_codes.cli import main
 from service_codes.formats.exchange import from_exchange
 
@@ -21,16 +21,6 @@ def catalogue(tmp_path: Path) -> Path:
     copy = tmp_path / "catalogue"
     shutil.copytree(CATALOGUE / "guides", copy / "guides")
     return copy
-
-
-def without_codes(guide: Guide) -> Guide:
-    return attrs.evolve(
-        guide,
-        catalog_code=None,
-        implementation_code=None,
-        materials=tuple(attrs.evolve(m, code=None) for m in guide.materials),
-        handling_items=tuple(attrs.evolve(i, code=None) for i in guide.handling_items),
-    )
 
 
 def run(*args: str) -> tuple[int, str, str]:

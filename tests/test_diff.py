@@ -6,7 +6,7 @@ from pathlib import Path
 
 import attrs
 from click.testing import CliRunner
-from conftest import ROOT
+from conftest import ROOT, without_codes
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import guides
@@ -95,16 +95,6 @@ def test_every_generated_edit_is_reported(old: Guide, other: Guide, data: st.Dat
         n for n in edited if getattr(without_codes(old), n) != getattr(without_codes(new), n)
     }
     assert reported == content
-
-
-def without_codes(guide: Guide) -> Guide:
-    return attrs.evolve(
-        guide,
-        catalog_code=None,
-        implementation_code=None,
-        materials=tuple(attrs.evolve(m, code=None) for m in guide.materials),
-        handling_items=tuple(attrs.evolve(i, code=None) for i in guide.handling_items),
-    )
 
 
 def test_a_guide_not_coded_yet_differs_only_where_a_person_changed_it(tmp_path: Path) -> None:

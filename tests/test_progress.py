@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 import pty
 import select
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import copy_catalogue
 
 EXE = str(Path(sys.executable).with_name("service-codes"))
 
@@ -38,10 +37,7 @@ def on_a_terminal(*args: str) -> str:
 
 
 def catalogue(tmp_path: Path) -> Path:
-    copy = tmp_path / "catalogue"
-    shutil.copytree(ROOT / "registry" / "guides", copy / "guides")
-    shutil.copy(ROOT / "registry" / "codes.jsonl", copy / "codes.jsonl")
-    return copy
+    return copy_catalogue(tmp_path)
 
 
 def test_build_and_export_show_progress_on_a_terminal(tmp_path: Path) -> None:

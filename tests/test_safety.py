@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
+from conftest import ROOT, copy_catalogue
 
 from service_codes.cli import main
 from service_codes.output import MARK, Output, UnsafeWrite
@@ -22,10 +22,7 @@ def run(*args: str) -> tuple[int, str, str]:
 
 @pytest.fixture
 def catalogue(tmp_path: Path) -> Path:
-    copy = tmp_path / "catalogue"
-    shutil.copytree(ROOT / "registry" / "guides", copy / "guides")
-    shutil.copy(ROOT / "registry" / "codes.jsonl", copy / "codes.jsonl")
-    return copy
+    return copy_catalogue(tmp_path)
 
 
 def test_template_never_overwrites_a_filled_workbook(tmp_path: Path) -> None:
