@@ -6,7 +6,7 @@ from pathlib import Path
 
 import attrs
 import pytest
-from conftest import ROOT
+from conftest import ROOT, Locations, ledger_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import usccs
@@ -33,8 +33,10 @@ from service_codes import (
     TimeLimit,
     TimeUnit,
     from_json,
+    numbering,
 )
-from service_codes import registry as registry_module
+from service_codes.index import matter_identity
+from service_codes.text import normalize_name
 
 BUNDLED = [from_json(p.read_bytes()) for p in sorted((ROOT / "registry" / "guides").glob("*.json"))]
 DAY = TimeLimit(value=1, unit=TimeUnit.WORKING_DAY)
@@ -89,8 +91,14 @@ def guide(
 
 
 @pytest.fixture
-def reg(tmp_path: Path) -> Registry:
-    return Registry.open(tmp_path, create=True, today=lambda: dt.date(2026, 11, 25))
+def location(locations: Locations) -> str:
+    """A new registry, of each backend in turn."""
+    return locations.new()
+
+
+@pytest.fixture
+def reg(location: str) -> Registry:
+    return Registry.open(location, today=lambda: dt.date(2026, 11, 25))
 
 
 def codes(guides: list[Guide]) -> list[tuple[str, ...]]:
@@ -163,18 +171,16 @@ def test_other_agency_shares_the_catalog_code_but_not_the_implementation(reg: Re
 
 
 def test_assign_many_returns_input_order_and_is_invariant_under_permutation(
-    tmp_path: Path,
+    locations: Locations,
 ) -> None:
     shuffled = BUNDLED[:]
     random.Random(1).shuffle(shuffled)
-    first = Registry.open(tmp_path / "a", create=True).assign_many(BUNDLED)
-    second = Registry.open(tmp_path / "b", create=True).assign_many(shuffled)
+    a, b = Registry.open(locations.new()), Registry.open(locations.new())
+    first, second = a.assign_many(BUNDLED), b.assign_many(shuffled)
     by_file = dict(zip(map(id, shuffled), second, strict=True))
     assert [g.name for g in first] == [g.name for g in BUNDLED]
     assert codes(first) == codes([by_file[id(g)] for g in BUNDLED])
-    assert (tmp_path / "a" / "codes.jsonl").read_bytes() == (
-        tmp_path / "b" / "codes.jsonl"
-    ).read_bytes()
+    assert ledger_bytes(a) == ledger_bytes(b)
 
 
 def test_codes_already_present_are_kept_or_refused(reg: Registry) -> None:
@@ -193,24 +199,24 @@ def test_codes_already_present_are_kept_or_refused(reg: Registry) -> None:
         reg.assign(attrs.evolve(guide("食品经营许可"), implementation_code=wrong))
 
 
-def test_a_refused_batch_writes_nothing(reg: Registry, tmp_path: Path) -> None:
+def test_a_refused_batch_writes_nothing(reg: Registry, location: str) -> None:
     reg.assign(guide("甲"))
-    before = (tmp_path / "codes.jsonl").read_bytes()
+    before = ledger_bytes(reg)
     bad = attrs.evolve(guide("乙"), catalog_code=CatalogCode.parse("000100001000"))
     with pytest.raises(RegistryError):
         reg.assign_many([guide("丙"), bad])
-    assert (tmp_path / "codes.jsonl").read_bytes() == before
+    assert ledger_bytes(Registry.open(location)) == before
     assert reg.assign(guide("丙")).catalog_code == CatalogCode.parse("000100002000")
 
 
 def test_exhausted_number_spaces_raise(reg: Registry, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(registry_module, "_MAIN_MAX", 2)
+    monkeypatch.setattr(numbering, "_MAIN_MAX", 2)
     reg.assign_many([guide("甲"), guide("乙")])
     with pytest.raises(RegistryError, match="no main item number is left"):
         reg.assign(guide("丙"))
     with pytest.raises(RegistryError, match="no handling_item number is left"):
         reg.assign(guide("甲", items=tuple(f"项{i:03d}" for i in range(100))))
-    monkeypatch.setattr(registry_module, "_SUB_MAX", 1)
+    monkeypatch.setattr(numbering, "_SUB_MAX", 1)
     reg.assign(guide("甲", "一"))
     with pytest.raises(RegistryError, match="no sub-item number is left"):
         reg.assign(guide("甲", "二"))
@@ -276,15 +282,15 @@ def test_every_event_records_date_and_reason(reg: Registry) -> None:
     ]
 
 
-def test_reopening_gives_the_same_answers(reg: Registry, tmp_path: Path) -> None:
+def test_reopening_gives_the_same_answers(reg: Registry, location: str) -> None:
     out = reg.assign_many(BUNDLED)
-    again = Registry.open(tmp_path).assign_many(BUNDLED)
+    again = Registry.open(location).assign_many(BUNDLED)
     assert codes(again) == codes(out)
-    assert Registry.open(tmp_path).size == reg.size
+    assert Registry.open(location).size == reg.size
 
 
-def test_a_second_handle_sees_what_the_first_wrote(tmp_path: Path) -> None:
-    first, second = Registry.open(tmp_path, create=True), Registry.open(tmp_path)
+def test_a_second_handle_sees_what_the_first_wrote(location: str) -> None:
+    first, second = Registry.open(location), Registry.open(location)
     a = first.assign(guide("甲"))
     b = second.assign(guide("乙"))
     assert b.catalog_code == CatalogCode.parse("000100002000")
@@ -292,24 +298,22 @@ def test_a_second_handle_sees_what_the_first_wrote(tmp_path: Path) -> None:
 
 
 names = st.text("甲乙丙丁戊己庚辛壬癸（）() 　ａbB", min_size=1, max_size=5).filter(
-    lambda n: registry_module.normalize_name(n) != ""
+    lambda n: normalize_name(n) != ""
 )
 matters = st.tuples(names, st.none() | names, st.sampled_from(list(MatterType)[:3]))
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=50)
 @given(st.lists(matters, min_size=1, max_size=8), st.randoms(), usccs())
-def test_properties_of_assignment(tmp_path_factory, batch, rnd, uscc) -> None:  # type: ignore[no-untyped-def]
-    folder = tmp_path_factory.mktemp("reg")
+def test_properties_of_assignment(locations, batch, rnd, uscc) -> None:  # type: ignore[no-untyped-def]
+    folder = locations.new()
     guides = [guide(n, s, t, uscc=uscc, materials=(n,)) for n, s, t in batch]
-    reg = Registry.open(folder, create=True)
+    reg = Registry.open(folder)
     out = reg.assign_many(guides)
     # permutation invariance, against a fresh registry
     shuffled = list(range(len(guides)))
     rnd.shuffle(shuffled)
-    other = Registry.open(tmp_path_factory.mktemp("reg"), create=True).assign_many(
-        [guides[i] for i in shuffled]
-    )
+    other = Registry.open(locations.new()).assign_many([guides[i] for i in shuffled])
     assert [codes([g]) for g in other] == [codes([out[i]]) for i in shuffled]
     # the same identity (or a width/space/bracket variant) always gets the same code
     variants = [
@@ -318,9 +322,7 @@ def test_properties_of_assignment(tmp_path_factory, batch, rnd, uscc) -> None:  
     assert codes(reg.assign_many(variants)) == codes(out)
     # distinct identities get distinct codes
     identities = {
-        registry_module.matter_identity(g.origin, g.matter_type, g.name, g.sub_name): str(
-            g.catalog_code
-        )
+        matter_identity(g.origin, g.matter_type, g.name, g.sub_name): str(g.catalog_code)
         for g in out
     }
     assert len(set(identities.values())) == len(identities)
@@ -356,8 +358,8 @@ def test_a_carried_sub_item_code_must_sit_under_its_main_item(reg: Registry) -> 
         )
 
 
-def test_refresh_reads_what_another_process_wrote(tmp_path: Path) -> None:
-    reader, writer = Registry.open(tmp_path, create=True), Registry.open(tmp_path)
+def test_refresh_reads_what_another_process_wrote(location: str) -> None:
+    reader, writer = Registry.open(location), Registry.open(location)
     written = writer.assign(guide("甲")).catalog_code
     assert reader.catalog_code_of(guide("甲").matter) is None
     reader.refresh()
@@ -365,14 +367,14 @@ def test_refresh_reads_what_another_process_wrote(tmp_path: Path) -> None:
 
 
 def test_a_retired_part_refuses_the_whole_batch_before_anything_is_written(
-    reg: Registry, tmp_path: Path
+    reg: Registry, location: str
 ) -> None:
     first = reg.assign(guide("甲", materials=("申请书",)))
     reg.retire(first.materials[0].code, reason="材料取消")
-    before = (tmp_path / "codes.jsonl").read_bytes()
+    before = ledger_bytes(reg)
     with pytest.raises(RegistryError, match="out of use"):
         reg.assign_many([guide("乙"), guide("甲", materials=("申请书",))])
-    assert (tmp_path / "codes.jsonl").read_bytes() == before
+    assert ledger_bytes(Registry.open(location)) == before
 
 
 def test_merge_needs_the_same_type_or_parent(reg: Registry) -> None:

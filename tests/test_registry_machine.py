@@ -11,7 +11,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from test_registry import guide
 
 from service_codes import Matter, MatterType, Registry, RegistryError
-from service_codes.registry import matter_identity
+from service_codes.index import matter_identity
 
 NAMES = ["甲", "乙", "丙", "丁", "戊"]
 SUBS = [None, "新办", "变更"]

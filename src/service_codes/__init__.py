@@ -41,6 +41,8 @@ from service_codes.errors import (
     InvalidLength,
     RegistryCorrupt,
     RegistryError,
+    RegistryRefused,
+    RegistryUnavailable,
     ServiceCodesError,
 )
 from service_codes.explain import explain_code
@@ -110,6 +112,8 @@ __all__ = [
     "Registry",
     "RegistryCorrupt",
     "RegistryError",
+    "RegistryRefused",
+    "RegistryUnavailable",
     "Report",
     "Scope",
     "ServiceCodesError",

@@ -52,14 +52,8 @@ from service_codes.output import (
     write_file,
 )
 from service_codes.problems import Report
-from service_codes.registry import (
-    CodeRequest,
-    GuideCodes,
-    MatterRequest,
-    Registry,
-    code_request,
-    with_codes,
-)
+from service_codes.registry import Registry
+from service_codes.requests import CodeRequest, GuideCodes, MatterRequest, code_request, with_codes
 from service_codes.validation import check_data
 
 Format = Literal["json", "xml"]

@@ -115,3 +115,19 @@ class RegistryCorrupt(RegistryError):
         self.line = line
         self.torn = torn
         super().__init__(message, message_zh)
+
+
+class RegistryUnavailable(RegistryError):
+    """The registry cannot be reached or used: no such database or schema, a refused
+    connection or password, a schema of another library version. Nothing was written."""
+
+    default_message = "the registry is unavailable"
+    default_message_zh = "编码登记簿无法使用"
+
+
+class RegistryRefused(RegistryError):
+    """The shared registry's database refused a write: the role holds no grant for a code
+    it would issue or change. Nothing was written."""
+
+    default_message = "the registry refused the write"
+    default_message_zh = "编码登记簿拒绝写入"

@@ -1,8 +1,6 @@
-"""The append-only ledger file behind the registry: lines of events, chained by hashes.
+"""The file ledger: ``FOLDER/codes.jsonl``, one sealed event per line (see ``chain``).
 
-One UTF-8 JSON object per line. Each line holds ``prev``, the hash of the line
-before it, and ends with ``hash``, the SHA-256 of the line's bytes before that
-field, so an edited, deleted or reordered line breaks the chain. The head file
+An edited, deleted or reordered line breaks the hash chain. The head file
 (``codes.head``) records the number of lines and the last hash after every
 acknowledged append, so a deleted last line is noticed too.
 
@@ -15,14 +13,12 @@ spares re-reading a large ledger on every open.
 
 from __future__ import annotations
 
-import gc
-import hashlib
 import marshal
 import os
 import struct
 import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, BinaryIO, Final
@@ -31,55 +27,27 @@ import attrs
 import orjson
 from filelock import FileLock
 
-from service_codes.errors import RegistryCorrupt, RegistryError
+from service_codes.errors import RegistryCorrupt
+from service_codes.ledger.chain import (
+    GENESIS,
+    Event,
+    corrupt,
+    is_sealed,
+    parse,
+    seal,
+    unseal,
+)
 
-GENESIS: Final = "0" * 64
-_SUFFIX_LEN: Final = len(b',"hash":"') + 64 + len(b'"}')
 _SNAPSHOT_FORMAT: Final = f"service-codes snapshot 2 {sys.version}"
 _SNAPSHOT_HEADER: Final = struct.Struct("<QI")  # payload length, CRC-32
-Event = dict[str, Any]
 
 
-def seal(event: Event, prev: str) -> tuple[bytes, str]:
-    """The line (with newline) of ``event`` chained after ``prev``, and the line's hash."""
-    try:
-        body = orjson.dumps({**event, "prev": prev}, option=orjson.OPT_SORT_KEYS)
-    except orjson.JSONEncodeError as error:  # a lone surrogate in a name, say
-        raise RegistryError(
-            f"the event cannot be written as UTF-8 JSON: {error}",
-            f"事件无法写成 UTF-8 JSON：{error}",
-        ) from None
-    digest = hashlib.sha256(body).hexdigest()
-    return body[:-1] + b',"hash":"' + digest.encode() + b'"}\n', digest
+def _line(number: int) -> tuple[str, str]:
+    return f"ledger line {number}", f"登记簿第 {number} 行"
 
 
 def _corrupt(number: int, en: str, zh: str, *, torn: bool = False) -> RegistryCorrupt:
-    return RegistryCorrupt(
-        f"ledger line {number}: {en}", f"登记簿第 {number} 行：{zh}", line=number, torn=torn
-    )
-
-
-def _parse(line: bytes, number: int) -> Event:
-    try:
-        event = orjson.loads(line)
-    except orjson.JSONDecodeError:
-        raise _corrupt(number, "not valid JSON", "不是有效的 JSON") from None
-    if not isinstance(event, dict) or not isinstance(event.get("hash"), str):
-        raise _corrupt(number, "not a sealed event", "不是带哈希的事件")
-    return event
-
-
-def _is_sealed(line: bytes, prev: str) -> bool:
-    """Whether ``line`` (without newline) is a whole sealed event chained after ``prev``."""
-    try:
-        event = orjson.loads(line)
-    except orjson.JSONDecodeError:
-        return False
-    return (
-        isinstance(event, dict)
-        and event.get("prev") == prev
-        and hashlib.sha256(line[:-_SUFFIX_LEN] + b"}").hexdigest() == event.get("hash")
-    )
+    return corrupt(_line, number, en, zh, torn=torn)
 
 
 @attrs.frozen
@@ -88,19 +56,6 @@ class Repair:
 
     removed: int
     completed: bool
-
-
-@contextmanager
-def no_gc() -> Iterator[None]:
-    """Reading a million small events triggers the cycle collector over and over; they
-    hold no cycles, so it is paused while they are read."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -121,28 +76,60 @@ def _replace_atomically(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
-class Ledger:
+class FileLedger:
     """Reading and appending the lines of ``FOLDER/codes.jsonl``; knows nothing of codes."""
 
     def __init__(self, folder: Path) -> None:
+        self.folder = folder
         self.path = folder / "codes.jsonl"
         self.head_path = folder / "codes.head"
         self.snapshot_path = folder / "codes.snapshot"
         self.lock = FileLock(folder / "codes.lock")
-        self._reset()
+        self.rewind()
 
-    def _reset(self) -> None:
+    def rewind(self) -> None:
+        """Forget what was read: the next :meth:`read_new` starts from the first line."""
         self.offset = 0  # bytes read so far
         self.lines = 0  # lines read so far
         self.last_hash = GENESIS
         self.last_start = 0  # where the last line read starts
 
-    def create_if_absent(self) -> None:
+    def describe(self) -> str:
+        return str(self.path)
+
+    @staticmethod
+    def where(number: int) -> tuple[str, str]:
+        return _line(number)
+
+    @property
+    def head(self) -> tuple[int, str]:
+        """(events, last hash) as last read."""
+        return self.lines, self.last_hash
+
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+    def create(self) -> None:
         if not self.path.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with open(self.path, "ab"):
                 pass
             _fsync_dir(self.path.parent)
+
+    def close(self) -> None:
+        pass
+
+    def reading(self) -> FileLock:
+        """Hold the writers' lock while reading, so that no append is seen half-made."""
+        return self.lock
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """The writers' lock; lines another writer wrote but never fsynced are made durable
+        first, since what this writer acknowledges must not rest on them."""
+        with self.lock:
+            self.make_durable()
+            yield
 
     def read_new(self) -> Iterator[Event]:
         """The events appended since the last read (all of them on the first read).
@@ -176,7 +163,7 @@ class Ledger:
             number, start, event = self.lines, self.offset, None
             for line in file:  # streamed: a million events need not be in memory at once
                 number += 1
-                event = _parse(line, number)
+                event = parse(line, number, _line)
                 if number == self.lines + 1 and event.get("prev") != self.last_hash:
                     raise _corrupt(
                         number, "does not chain on the line before it", "与上一行的哈希链不符"
@@ -201,7 +188,7 @@ class Ledger:
         A writer killed between its write and its fsync leaves lines that other processes
         can read; they must reach the disk before anything built on them is acknowledged.
         """
-        head = self.head()
+        head = self.recorded_head()
         if self.lines and (head is None or head[0] < self.lines):
             fd = os.open(self.path, os.O_RDONLY)
             try:
@@ -210,12 +197,22 @@ class Ledger:
                 os.close(fd)
             _replace_atomically(self.head_path, f"{self.lines} {self.last_hash}\n".encode())
 
-    def append(self, events: list[Event]) -> None:
-        """Seal and append a batch with one write and one fsync; call with the lock held."""
+    def append(self, events: Sequence[Event]) -> None:
+        """Seal and append a batch with one write and one fsync; call within :meth:`writing`."""
         chunks, prev = [], self.last_hash
         for event in events:
             line, prev = seal(event, prev)
             chunks.append(line)
+        self._write(chunks, prev)
+
+    def append_lines(self, lines: Sequence[bytes]) -> None:
+        """Append sealed lines as they are (an imported ledger); call within :meth:`writing`."""
+        prev = self.last_hash
+        for number, line in enumerate(lines, start=self.lines + 1):
+            prev = unseal(line.rstrip(b"\n"), number, prev, _line)["hash"]
+        self._write([line if line.endswith(b"\n") else line + b"\n" for line in lines], prev)
+
+    def _write(self, chunks: list[bytes], prev: str) -> None:
         data = b"".join(chunks)
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
         try:
@@ -231,7 +228,7 @@ class Ledger:
         self.last_hash = prev
         _replace_atomically(self.head_path, f"{self.lines} {self.last_hash}\n".encode())
 
-    def head(self) -> tuple[int, str] | None:
+    def recorded_head(self) -> tuple[int, str] | None:
         """(lines, last hash) as of the last acknowledged append, if recorded."""
         try:
             lines, digest = self.head_path.read_text("ascii").split()
@@ -239,29 +236,19 @@ class Ledger:
         except (OSError, ValueError):
             return None
 
-    def verified_events(self) -> Iterator[Event]:
-        """Every event, checking each line's own hash, the chain and the head record."""
-        head = self.head()
+    def verified(self) -> Iterator[tuple[bytes, Event]]:
+        """Every line and its event, checking each line's hash, the chain and the head record."""
+        head = self.recorded_head()
         prev, number = GENESIS, 0
         with open(self.path, "rb") as file:
             for number, raw in enumerate(file, start=1):
                 if not raw.endswith(b"\n"):
                     raise _corrupt(number, "half-written", "写入不完整", torn=True)
-                line = raw[:-1]
-                event = _parse(line, number)
-                digest = event.pop("hash")
-                if hashlib.sha256(line[:-_SUFFIX_LEN] + b"}").hexdigest() != digest:
-                    raise _corrupt(
-                        number, "was altered: its hash does not match", "被改动：哈希不符"
-                    )
-                if event.pop("prev", None) != prev:
-                    raise _corrupt(
-                        number, "is out of place: the chain breaks here", "位置不对：哈希链在此断开"
-                    )
-                prev = digest
-                if head and number == head[0] and digest != head[1]:
+                event = unseal(raw[:-1], number, prev, _line)
+                prev = event.pop("hash")
+                if head and number == head[0] and prev != head[1]:
                     raise _corrupt(number, "differs from the head record", "与登记簿头记录不符")
-                yield event
+                yield raw, event
         if number and head is None:
             raise RegistryCorrupt(
                 "the head record codes.head is missing or unreadable",
@@ -295,13 +282,13 @@ class Ledger:
             )
         torn = tail[last_newline + 1 :]
         prev = tail[last_newline - 66 : last_newline - 2].decode() if last_newline > 0 else GENESIS
-        if _is_sealed(torn, prev):
+        if is_sealed(torn, prev):
             with open(self.path, "ab") as file:
                 file.write(b"\n")
                 file.flush()
                 os.fsync(file.fileno())
             return Repair(0, completed=True)
-        head = self.head()
+        head = self.recorded_head()
         if head is not None and head[0] > newlines:
             raise _corrupt(
                 newlines + 1,
