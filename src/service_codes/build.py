@@ -39,6 +39,7 @@ from service_codes.errors import InvalidGuide, ServiceCodesError
 from service_codes.formats import is_xml, read_guide
 from service_codes.formats.json import data_to_json, json_data
 from service_codes.formats.xml import data_to_xml, read_xml
+from service_codes.ledger import is_dsn
 from service_codes.model import Guide
 from service_codes.output import (
     Mark,
@@ -353,8 +354,12 @@ def build(
     listener: Listener | None = None,
     batch: int = BATCH,
     force: bool = False,
+    registry: str | Path | None = None,
 ) -> Built:
     """Validate, code and write every guide of ``catalogue`` (``guides/*.json``) to ``out``.
+
+    Codes come from the registry at ``registry``: a folder or a PostgreSQL DSN, by
+    default the catalogue's own ledger ``CATALOGUE/codes.jsonl``.
 
     Writes ``out/guides/NAME.FORMAT`` for each format, ``out/index.json`` and the
     manifest, and removes the guides of an earlier build whose source is gone. When
@@ -375,9 +380,13 @@ def build(
     if not names:
         raise BuildError(f"no guides found in {guides}", f"{guides} 中没有办事指南")
     listener.start(len(names))
-    # Opening the registry creates its ledger: an incremental build has one already.
-    registry = Registry.open(catalogue) if incremental and _has_ledger(catalogue) else None
-    previous = _previous(out, _header(formats, registry)) if registry else None
+    location = catalogue if registry is None else registry
+    shared = is_dsn(location)
+    # A folder's ledger is made when codes are first issued; a database's by `registry init`.
+    opened = None
+    if incremental and (shared or _has_ledger(Path(location))):
+        opened = Registry.open(location)
+    previous = _previous(out, _header(formats, opened)) if opened else None
     batches = [names[i : i + batch] for i in range(0, len(names), batch)]
     ahead = 2 * max(workers, 1)
     output = Output(out, force=force)
@@ -400,16 +409,16 @@ def build(
         removed = stale(out / "guides", names, tuple(f".{f}" for f in formats))
         # The manifest is the build's own bookkeeping; what people read is guarded.
         output.guard([f"guides/{name}" for name in removed] + ["index.json"], also=at_risk)
-        registry = registry or Registry.open(catalogue, create=True)
-        before = registry.size
-        registry.assign_matters(sorted(matters))
+        coder = opened or Registry.open(location, create=not shared)
+        before = coder.size
+        coder.assign_matters(sorted(matters))
         spill.seek(0)
         (out / "guides").mkdir(parents=True, exist_ok=True)
         found_again = (pickle.load(spill) for _ in batches)
         try:
             rebuilt = _write(
                 pool,
-                registry,
+                coder,
                 zip(batches, found_again, strict=True),
                 guides,
                 out,
@@ -422,10 +431,11 @@ def build(
             for partial in (".index.json.tmp", f".{MANIFEST}.tmp"):
                 (out / partial).unlink(missing_ok=True)
             raise
-    _finish(output, removed, formats, registry)
-    registry.save_snapshot()  # so that the next build opens the registry quickly
+    _finish(output, removed, formats, coder)
+    coder.save_snapshot()  # so that the next build opens the registry quickly
+    coder.close()
     return Built(
-        len(names), rebuilt, registry.size - before, counts, previous is not None, tuple(removed)
+        len(names), rebuilt, coder.size - before, counts, previous is not None, tuple(removed)
     )
 
 

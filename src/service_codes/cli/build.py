@@ -30,34 +30,47 @@ from service_codes.cli.common import (
     io_failure,
     lang_option,
     progress,
+    registry_option,
 )
 from service_codes.codelists import Scheme
-from service_codes.errors import InvalidGuide, RegistryCorrupt, ServiceCodesError
+from service_codes.errors import (
+    InvalidGuide,
+    RegistryCorrupt,
+    RegistryUnavailable,
+    ServiceCodesError,
+)
 from service_codes.formats.exchange import to_exchange
 from service_codes.formats.spreadsheet import write_workbook
+from service_codes.ledger import describe, is_dsn
 from service_codes.model import Guide
 from service_codes.output import NestedOutput, Output, UnsafeWrite, index_line, refuse_nested, stale
 from service_codes.problems import Report
 from service_codes.registry import Registry
 
 
-def _assign(say: Say, catalogue: Path, guides: list[Guide]) -> list[Guide]:
-    """Fill in every guide's codes from the catalogue's ledger."""
-    new_ledger = not (catalogue / "codes.jsonl").is_file()
+def _assign(say: Say, location: str, guides: list[Guide]) -> list[Guide]:
+    """Fill in every guide's codes from the registry at ``location``."""
+    new_ledger = _is_new(location)
     try:
-        registry = Registry.open(catalogue, create=True)
+        registry = Registry.open(location, create=not is_dsn(location))
         before = registry.size
         assigned = registry.assign_many(guides)
-    except RegistryCorrupt as error:
+        registry.close()
+    except (RegistryCorrupt, RegistryUnavailable) as error:
         fail(say, error, 2)
     except ServiceCodesError as error:  # a code that contradicts the ledger, an exhausted range
         fail(say, error, 1)
-    _say_assigned(say, catalogue, len(assigned), registry.size - before, new_ledger)
+    _say_assigned(say, location, len(assigned), registry.size - before, new_ledger)
     return assigned
 
 
-def _say_assigned(say: Say, catalogue: Path, guides: int, new: int, new_ledger: bool) -> None:
-    ledger = catalogue / "codes.jsonl"
+def _is_new(location: str) -> bool:
+    """Whether coding will start a new ledger in a folder (a database's is made by init)."""
+    return not is_dsn(location) and not (Path(location) / "codes.jsonl").is_file()
+
+
+def _say_assigned(say: Say, location: str, guides: int, new: int, new_ledger: bool) -> None:
+    ledger = describe(location)
     if new_ledger:
         say("build.new-ledger", ledger=ledger)
     say("build.assigned", guides=guides, new=new, ledger=ledger)
@@ -133,10 +146,11 @@ def _stream(
     workers: int,
     incremental: bool,
     force: bool,
+    location: str,
 ) -> None:
     """Build through the streaming pipeline (see ``service_codes.build``) and say what it did."""
     staff = _Staff(say, catalogue)
-    new_ledger = not (catalogue / "codes.jsonl").is_file()
+    new_ledger = _is_new(location)
     try:
         try:
             built = build(
@@ -147,6 +161,7 @@ def _stream(
                 incremental=incremental,
                 listener=staff,
                 force=force,
+                registry=location,
             )
         finally:
             staff.close()  # the progress bar ends before anything else is said
@@ -156,7 +171,7 @@ def _stream(
         _say_validated(say, error.total, error.counts.errors, error.counts.warnings)
         say("build.invalid", err=True, invalid=error.counts.invalid, total=error.total)
         sys.exit(1)
-    except (BuildError, RegistryCorrupt, UnsafeWrite) as error:
+    except (BuildError, RegistryCorrupt, RegistryUnavailable, UnsafeWrite) as error:
         fail(say, error, 2)
     except ServiceCodesError as error:  # a code that contradicts the ledger, an exhausted range
         fail(say, error, 1)
@@ -165,14 +180,14 @@ def _stream(
         if error.strerror is None:
             raise Failure(str(error)) from None
         raise io_failure(say, "io.cannot-write", out, error) from None
-    _say_built(say, catalogue, out, formats, built, new_ledger)
+    _say_built(say, location, out, formats, built, new_ledger)
 
 
 def _say_built(
-    say: Say, catalogue: Path, out: Path, formats: Sequence[Format], built: Built, new_ledger: bool
+    say: Say, location: str, out: Path, formats: Sequence[Format], built: Built, new_ledger: bool
 ) -> None:
     _say_validated(say, built.guides, built.counts.errors, built.counts.warnings)
-    _say_assigned(say, catalogue, built.guides, built.new_codes, new_ledger)
+    _say_assigned(say, location, built.guides, built.new_codes, new_ledger)
     dropped = sorted({name.rpartition(".")[2] for name in built.removed} - set(formats))
     if dropped:
         say("build.formats-dropped", formats=say.join(dropped), kept=say.join(formats))
@@ -183,13 +198,15 @@ def _say_built(
 ExportFormat = Literal["json", "xml", "exchange", "xlsx"]
 
 
-def _exchange(say: Say, catalogue: Path, out: Path, scheme: Scheme, force: bool) -> None:
+def _exchange(
+    say: Say, catalogue: Path, out: Path, scheme: Scheme, force: bool, location: str
+) -> None:
     sources, guides = read_valid(say, catalogue)
     output = Output(out, force=force)
     names = [s.name for s in sources]
     removed = stale(out / "guides", names, (".json",))
     _guard(say, output, [f"guides/{n}" for n in [*names, *removed]] + ["index.json"])
-    guides = _assign(say, catalogue, guides)
+    guides = _assign(say, location, guides)
     rendered, refused = [], False
     for source, guide in zip(sources, guides, strict=True):
         try:
@@ -226,11 +243,11 @@ def _guard(say: Say, output: Output, relatives: list[str]) -> None:
         say.unsafe(error)
 
 
-def _workbook(say: Say, catalogue: Path, out: Path, force: bool) -> None:
+def _workbook(say: Say, catalogue: Path, out: Path, force: bool, location: str) -> None:
     sources, guides = read_valid(say, catalogue)
     output = Output(out, force=force)
     _guard(say, output, ["catalogue.xlsx"])
-    guides = _assign(say, catalogue, guides)
+    guides = _assign(say, location, guides)
     try:
         out.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory() as scratch:
@@ -243,6 +260,7 @@ def _workbook(say: Say, catalogue: Path, out: Path, force: bool) -> None:
     say("export.workbook", guides=len(guides), workbook=out / "catalogue.xlsx")
 
 
+REGISTRY = registry_option(None, "CATALOGUE's own codes.jsonl")
 CATALOGUE = click.argument(
     "catalogue",
     default="registry",
@@ -285,6 +303,7 @@ def _out(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     help="Rewrite only the guides whose file changed since the last build into --out.",
 )
 @FORCE
+@REGISTRY
 @click.pass_obj
 def build_command(
     say: Say,
@@ -294,6 +313,7 @@ def build_command(
     workers: int,
     incremental: bool,
     force: bool,
+    registry_location: str | None,
 ) -> None:
     """Read, validate, code and publish every guide of a catalogue.
 
@@ -310,7 +330,8 @@ def build_command(
         formats = before or ("json",)
         if before:
             say("build.formats-kept", formats=say.join(before), out=out)
-    _stream(say, catalogue, out, formats, workers, incremental, force)
+    location = registry_location or str(catalogue)
+    _stream(say, catalogue, out, formats, workers, incremental, force, location)
 
 
 @click.command()
@@ -334,9 +355,16 @@ def build_command(
 )
 @_out("export")
 @FORCE
+@REGISTRY
 @click.pass_obj
 def export(
-    say: Say, catalogue: Path, format_: ExportFormat, scheme: Scheme, out: Path, force: bool
+    say: Say,
+    catalogue: Path,
+    format_: ExportFormat,
+    scheme: Scheme,
+    out: Path,
+    force: bool,
+    registry_location: str | None,
 ) -> None:
     """Validate, assign codes and write every guide of a catalogue in a chosen format.
 
@@ -347,9 +375,10 @@ def export(
         refuse_nested(out / "guides", [catalogue / "guides"])
     except NestedOutput as error:
         raise Failure(say.text("out.inside-source", out=error.out, source=error.source)) from None
+    location = registry_location or str(catalogue)
     if format_ == "exchange":
-        _exchange(say, catalogue, out, scheme, force)
+        _exchange(say, catalogue, out, scheme, force, location)
     elif format_ == "xlsx":
-        _workbook(say, catalogue, out, force)
+        _workbook(say, catalogue, out, force, location)
     else:
-        _stream(say, catalogue, out, [format_], os.cpu_count() or 1, False, force)
+        _stream(say, catalogue, out, [format_], os.cpu_count() or 1, False, force, location)

@@ -16,6 +16,7 @@ from service_codes.build import read_and_check
 from service_codes.cli import messages
 from service_codes.cli.messages import Lang
 from service_codes.errors import ServiceCodesError
+from service_codes.ledger import LOCATION_VARIABLE
 from service_codes.model import Guide
 from service_codes.output import UnsafeWrite
 from service_codes.validation import Problem, Report
@@ -144,3 +145,18 @@ def check_file(say: Say, source: Path) -> Checked:
     except OSError as error:
         raise io_failure(say, "io.cannot-read", source, error) from None
     return Checked(source, *read_and_check(data))
+
+
+def registry_option(default: str | None, help_default: str) -> Callable[[Any], Any]:
+    """``--registry FOLDER|DSN``: where the code ledger is, a folder or a shared database."""
+    return click.option(
+        "--registry",
+        "registry_location",
+        default=default,
+        envvar=LOCATION_VARIABLE,
+        show_envvar=True,
+        metavar="FOLDER|DSN",
+        help="The code registry: a folder holding codes.jsonl, or a PostgreSQL connection"
+        f" string such as postgresql://center@host/codes (libpq's PG* variables fill in"
+        f" what it leaves out). Default: {help_default}.",
+    )

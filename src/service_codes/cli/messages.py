@@ -219,6 +219,20 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "registry.reinstated": ("reinstated {code}", "已恢复 {code}"),
     "registry.merged": ("merged {others} into {keep}", "已将 {others} 合并至 {keep}"),
     "registry.split": ("split {code} into {new}", "已将 {code} 拆分为 {new}"),
+    "registry.created": ("created an empty registry: {where}", "已新建空登记簿：{where}"),
+    "registry.exists": (
+        "a registry is already there: {where}; nothing was changed",
+        "登记簿已存在：{where}；未作任何改动",
+    ),
+    "registry.exported": ("exported {events:event} to {file}", "已将 {events} 条事件导出至 {file}"),
+    "registry.export-exists": (
+        "{file} exists; give --force to overwrite it",
+        "{file} 已存在；如需覆盖请加 --force",
+    ),
+    "registry.imported": (
+        "imported {events:event} into {where}",
+        "已向 {where} 导入 {events} 条事件",
+    ),
     # usage errors of the command line itself
     "usage.error": ("usage error: {message}", "用法错误：{message}"),
     "usage.missing": ("missing {param}", "缺少参数 {param}"),

@@ -10,37 +10,57 @@ from typing import Any
 
 import click
 
-from service_codes.cli.common import Say, fail, lang_option
-from service_codes.errors import RegistryCorrupt, ServiceCodesError
+from service_codes.cli.common import FORCE, Say, fail, io_failure, lang_option, registry_option
+from service_codes.errors import RegistryCorrupt, RegistryUnavailable, ServiceCodesError
+from service_codes.ledger import is_dsn
 from service_codes.registry import Registry
 
 
 @click.group()
 @lang_option
-@click.option(
-    "--registry",
-    "folder",
-    default="registry",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder of the code ledger codes.jsonl.",
-)
+@registry_option("registry", "the folder registry")
 @click.pass_context
-def registry(ctx: click.Context, folder: Path) -> None:
+def registry(ctx: click.Context, registry_location: str) -> None:
     """Look into the code registry and record renames, retirements, merges and splits.
+
+    The registry is a folder's codes.jsonl, or a PostgreSQL database that many
+    service centers share (see docs/registry.md); --registry names it, before or
+    after the subcommand.
 
     Example: service-codes registry --registry registry verify
     """
-    ctx.meta["registry_folder"] = folder
+    ctx.meta["registry_location"] = registry_location
 
 
-def _open_registry(say: Say) -> Registry:
-    folder: Path = click.get_current_context().meta["registry_folder"]
-    if not (folder / "codes.jsonl").is_file():
-        say("registry.missing", err=True, folder=folder)
+def _remember(ctx: click.Context, _: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.meta["registry_location"] = value
+
+
+# The group's --registry, accepted after the subcommand as well.
+HERE = click.option(
+    "--registry",
+    default=None,
+    expose_value=False,
+    callback=_remember,
+    metavar="FOLDER|DSN",
+    help="The code registry: a folder, or a postgresql:// connection string.",
+)
+
+
+def _location() -> str:
+    return str(click.get_current_context().meta["registry_location"])
+
+
+def _open_registry(say: Say, *, create: bool = False) -> Registry:
+    location = _location()
+    if not create and not is_dsn(location) and not (Path(location) / "codes.jsonl").is_file():
+        say("registry.missing", err=True, folder=location)
         sys.exit(2)
     try:
-        return Registry.open(folder)
+        return Registry.open(location, create=create)
+    except RegistryUnavailable as error:
+        fail(say, error, 2)
     except RegistryCorrupt as error:
         fail(say, error, 1)
 
@@ -50,12 +70,103 @@ def _change(say: Say, action: Callable[[Registry], object], done: str, **fields:
     reg = _open_registry(say)
     try:
         action(reg)
+    except RegistryUnavailable as error:  # the connection was lost: nothing acknowledged
+        fail(say, error, 2)
     except ServiceCodesError as error:
         fail(say, error, 1)
     say(done, **fields)
 
 
 @registry.command()
+@click.argument("location", required=False, metavar="[FOLDER|DSN]")
+@HERE
+@click.pass_obj
+def init(say: Say, location: str | None) -> None:
+    """Create an empty registry: a folder's ledger, or the schema and roles in a database.
+
+    Run it once, as the database's owner, before service centers connect (docs/registry.md).
+
+    Example: service-codes registry init postgresql://admin@db.example/codes
+    """
+    if location is not None:
+        click.get_current_context().meta["registry_location"] = location
+    location = _location()
+    present = (Path(location) / "codes.jsonl").is_file()
+    if is_dsn(location):
+        try:
+            Registry.open(location).close()
+            present = True
+        except RegistryUnavailable:  # no schema yet; an unreachable server fails below
+            present = False
+    reg = _open_registry(say, create=True)
+    say("registry.exists" if present else "registry.created", where=reg.location)
+    reg.close()
+
+
+@registry.command("export")
+@click.option(
+    "--to",
+    "target",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The JSONL file to write: the ledger's lines as they are, hashes included.",
+)
+@FORCE
+@HERE
+@click.pass_obj
+def export_ledger(say: Say, target: Path, force: bool) -> None:
+    """Write the whole ledger, verified, to one JSONL file (from a file or a database).
+
+    Example: service-codes registry --registry postgresql://center@db/codes export --to codes.jsonl
+    """
+    if target.exists() and not force:
+        say("registry.export-exists", err=True, file=target)
+        sys.exit(2)
+    reg = _open_registry(say)
+    partial = target.with_name(f".{target.name}.tmp")
+    try:
+        with open(partial, "wb") as into:
+            count = reg.export(into)
+        partial.replace(target)
+    except RegistryUnavailable as error:
+        partial.unlink(missing_ok=True)
+        fail(say, error, 2)
+    except RegistryCorrupt as error:
+        partial.unlink(missing_ok=True)
+        fail(say, error, 1)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise io_failure(say, "io.cannot-write", target, error) from None
+    say("registry.exported", events=count, file=target)
+
+
+@registry.command("import")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@HERE
+@click.pass_obj
+def import_ledger(say: Say, source: Path) -> None:
+    """Load an exported ledger, byte for byte, into an empty registry (folder or database).
+
+    Every line is checked before anything is written. A database needs `registry init` first.
+
+    Example: service-codes registry import codes.jsonl --registry postgresql://admin@db/codes
+    """
+    try:
+        lines = source.read_bytes().splitlines(keepends=True)
+    except OSError as error:
+        raise io_failure(say, "io.cannot-read", source, error) from None
+    reg = _open_registry(say, create=not is_dsn(_location()))
+    try:
+        count = reg.import_lines(lines)
+    except RegistryUnavailable as error:
+        fail(say, error, 2)
+    except ServiceCodesError as error:  # a damaged line, a registry that is not empty
+        fail(say, error, 1)
+    say("registry.imported", events=count, where=reg.location)
+
+
+@registry.command()
+@HERE
 @click.pass_obj
 def verify(say: Say) -> None:
     """Check the ledger's hash chain, its events and that no code is issued twice.
@@ -71,15 +182,19 @@ def verify(say: Say) -> None:
 
 
 @registry.command()
+@HERE
 @click.pass_obj
 def repair(say: Say) -> None:
     """Mend a half-written last line left by a crash; nothing else is touched.
 
     Example: service-codes registry repair
     """
-    folder: Path = click.get_current_context().meta["registry_folder"]
+    location = _location()
+    if is_dsn(location):  # a database is never half-written: nothing to repair
+        say("registry.nothing-to-repair")
+        return
     try:
-        done = Registry.repair(folder)
+        done = Registry.repair(location)
     except RegistryCorrupt as error:
         say("registry.cannot-repair", err=True, reason=say.error(error))
         sys.exit(2)
@@ -103,6 +218,7 @@ def _event_line(event: dict[str, object]) -> str:
 
 
 @registry.command()
+@HERE
 @click.option("--json", "as_json", is_flag=True, help="One JSON event per line.")
 @click.pass_obj
 def log(say: Say, as_json: bool) -> None:
@@ -120,6 +236,7 @@ def log(say: Say, as_json: bool) -> None:
 
 
 @registry.command()
+@HERE
 @click.argument("code")
 @click.pass_obj
 def show(say: Say, code: str) -> None:
@@ -161,6 +278,7 @@ REASON = click.option("--reason", required=True, help="Why, as it will stand in 
 
 
 @registry.command()
+@HERE
 @click.argument("code")
 @click.argument("name")
 @click.option("--sub-name", help="New sub-item name, for a sub-item code.")
@@ -181,6 +299,7 @@ def rename(say: Say, code: str, name: str, sub_name: str | None, reason: str) ->
 
 
 @registry.command()
+@HERE
 @click.argument("code")
 @REASON
 @click.pass_obj
@@ -193,6 +312,7 @@ def retire(say: Say, code: str, reason: str) -> None:
 
 
 @registry.command()
+@HERE
 @click.argument("code")
 @REASON
 @click.pass_obj
@@ -210,6 +330,7 @@ def reinstate(say: Say, code: str, reason: str) -> None:
 
 
 @registry.command()
+@HERE
 @click.argument("keep")
 @click.argument("others", nargs=-1, required=True)
 @REASON
@@ -229,6 +350,7 @@ def merge(say: Say, keep: str, others: tuple[str, ...], reason: str) -> None:
 
 
 @registry.command()
+@HERE
 @click.argument("code")
 @click.argument("names", nargs=-1, required=True)
 @REASON

@@ -90,3 +90,8 @@ def open_ledger(location: str | os.PathLike[str]) -> Ledger:
 
         return PostgresLedger(str(location))
     return FileLedger(Path(location))
+
+
+def describe(location: str | os.PathLike[str]) -> str:
+    """Where the ledger at ``location`` is, as messages name it (never with a password)."""
+    return open_ledger(location).describe()

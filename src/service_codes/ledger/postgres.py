@@ -297,7 +297,7 @@ class PostgresLedger:
 
     def _unavailable(self, en: str, zh: str) -> NoReturn:
         raise RegistryUnavailable(
-            f"the registry {self.describe()} {en}", f"编码登记簿 {self._describe_zh()}{zh}"
+            f"the registry {self.describe()} {en}", f"编码登记簿（{self._describe_zh()}）{zh}"
         ) from None
 
     def _reason(self, error: BaseException) -> str:
