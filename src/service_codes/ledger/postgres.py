@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 SCHEMA_VERSION: Final = 1
 # The writers' lock: one advisory lock of the database, held until COMMIT or ROLLBACK.
 _LOCK_KEY: Final = 0x5343_4C47  # "SCLG"
-_FETCH: Final = 10_000  # rows a server-side cursor sends at a time
+_FETCH: Final = 10_000  # rows read at a time
 _SEND: Final = 2_000  # rows sent to COPY at a time
 _HASH_SLICE: Final = slice(-3 - 64, -3)  # a sealed line ends: the hash, '"}' and a newline
 
@@ -219,14 +219,19 @@ class PostgresLedger:
                 yield line, event
 
     def _rows(self, after: int) -> Iterator[tuple[int, str, str]]:
-        with self._connection().cursor(name="service_codes_events") as cursor:
-            cursor.itersize = _FETCH
-            cursor.execute(
+        """The rows after position ``after``, a page at a time: one round trip for the few
+        rows a writer catches up on, bounded memory for a million."""
+        conn = self._connection()
+        while True:
+            page = conn.execute(
                 "SELECT position, body, hash FROM service_codes.events"
-                " WHERE position > %s ORDER BY position",
-                [after],
-            )
-            yield from cursor
+                " WHERE position > %s ORDER BY position LIMIT %s",
+                [after, _FETCH],
+            ).fetchall()
+            yield from page
+            if len(page) < _FETCH:
+                return
+            after = page[-1][0]
 
     def load_snapshot(self) -> Any | None:
         return None  # the index is read from the table: no snapshot to trust or keep
