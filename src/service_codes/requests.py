@@ -7,6 +7,7 @@ small tuples cross between processes.
 from __future__ import annotations
 
 from functools import lru_cache
+from operator import attrgetter
 from typing import Final, NamedTuple, TypeVar
 
 import attrs
@@ -95,12 +96,17 @@ def _with_code(part: _Part, code: object) -> _Part:
 
     A build fills in the code of every material of every guide.
     """
-    values = {alias: getattr(part, name) for name, alias in _FIELDS[type(part)]}
+    aliases, values_of = _FIELDS[type(part)]
+    values = dict(zip(aliases, values_of(part)))
     values["code"] = code
     return type(part)(**values)
 
 
-# (field, argument of __init__) of each kind of part, looked up once.
+# The arguments of __init__ of each kind of part, and a getter of their values, made once.
 _FIELDS: Final = {
-    cls: tuple((f.name, f.alias) for f in attrs.fields(cls)) for cls in (HandlingItem, Material)
+    cls: (
+        tuple(f.alias for f in attrs.fields(cls)),
+        attrgetter(*(f.name for f in attrs.fields(cls))),
+    )
+    for cls in (HandlingItem, Material)
 }
