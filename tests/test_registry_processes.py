@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import ROOT, Locations
 
 from service_codes import Matter, MatterType, Registry, RegistryCorrupt
 
@@ -30,7 +30,7 @@ for b in range(batches):
 """.format(tests=str(ROOT / "tests"))
 
 
-def worker(folder: Path, start: int, batches: int, size: int) -> subprocess.Popen[str]:
+def worker(folder: Path | str, start: int, batches: int, size: int) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-c", WORKER, str(folder), str(start), str(batches), str(size)],
         stdout=subprocess.PIPE,
@@ -58,9 +58,9 @@ def acknowledged(output: str) -> dict[str, str]:
     return codes
 
 
-def test_four_processes_assigning_overlapping_sets(tmp_path: Path) -> None:
-    Registry.open(tmp_path, create=True)
-    children = [worker(tmp_path, start, batches=6, size=25) for start in (0, 10, 40, 75)]
+def test_four_processes_assigning_overlapping_sets(locations: Locations) -> None:
+    location = locations.new()  # a folder, then a PostgreSQL database
+    children = [worker(location, start, batches=6, size=25) for start in (0, 10, 40, 75)]
     outputs = [child.communicate(timeout=120)[0] for child in children]
     assert all(child.returncode == 0 for child in children)
     seen: dict[str, str] = {}
@@ -68,7 +68,7 @@ def test_four_processes_assigning_overlapping_sets(tmp_path: Path) -> None:
         for name, code in acknowledged(output).items():
             assert seen.setdefault(name, code) == code, f"{name} got two codes"
     assert len(set(seen.values())) == len(seen), "a code was given to two matters"
-    reg = Registry.open(tmp_path)
+    reg = Registry.open(location)
     reg.verify()
     issued = [e["code"] for e in reg.events() if e["event"] == "issue"]
     assert len(issued) == len(set(issued))
