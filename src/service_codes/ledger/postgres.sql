@@ -69,10 +69,13 @@ DECLARE
 BEGIN
     WITH n AS MATERIALIZED (SELECT position, body::jsonb AS doc FROM new_events),
     chain AS (
-        SELECT 'chain' AS fault, n.position::text AS what
-        FROM n LEFT JOIN service_codes.events p ON p.position = n.position - 1
-        WHERE n.doc ->> 'prev' IS DISTINCT FROM
-              CASE WHEN n.position = 1 THEN repeat('0', 64) ELSE p.hash END
+        -- Looked up by position row by row: the planner knows nothing of a batch's size,
+        -- and a hash join would read the whole table for every single assign.
+        SELECT 'chain' AS fault, n.position::text AS what FROM n
+        WHERE n.doc ->> 'prev' IS DISTINCT FROM CASE
+            WHEN n.position = 1 THEN repeat('0', 64)
+            ELSE (SELECT p.hash FROM service_codes.events p WHERE p.position = n.position - 1)
+        END
         ORDER BY n.position LIMIT 1
     ),
     touched AS (
