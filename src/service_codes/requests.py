@@ -97,7 +97,7 @@ def _with_code(part: _Part, code: object) -> _Part:
     A build fills in the code of every material of every guide.
     """
     aliases, values_of = _FIELDS[type(part)]
-    values = dict(zip(aliases, values_of(part)))
+    values = dict(zip(aliases, values_of(part), strict=True))
     values["code"] = code
     return type(part)(**values)
 

@@ -9,6 +9,7 @@ registry, unchanged over either ledger.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -78,9 +79,16 @@ class Ledger(Protocol):
     def save_snapshot(self, state: Any) -> None: ...
 
 
+# A libpq "key=value ..." connection string starts with one of its keywords.
+_KEYWORDS = re.compile(r"\s*(host|hostaddr|port|dbname|user|password|service|passfile)\s*=")
+
+
 def is_dsn(location: str | os.PathLike[str]) -> bool:
-    """Whether ``location`` names a PostgreSQL database rather than a folder."""
-    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
+    """Whether ``location`` names a PostgreSQL database rather than a folder: a
+    ``postgresql://`` URL or a libpq ``key=value`` string, never taken for a path."""
+    return isinstance(location, str) and (
+        location.startswith(("postgresql://", "postgres://")) or bool(_KEYWORDS.match(location))
+    )
 
 
 def open_ledger(location: str | os.PathLike[str]) -> Ledger:

@@ -13,7 +13,9 @@ INSERT INTO service_codes.meta VALUES ('schema_version', '{version}');
 -- line of a file ledger: body without its closing brace, ',"hash":"<hash>"}'.
 CREATE TABLE service_codes.events (
     position bigint PRIMARY KEY CHECK (position > 0),
-    body text NOT NULL,
+    -- One line of a ledger file: an object's JSON on one line, ending at its closing brace.
+    body text NOT NULL CHECK (starts_with(body, '{"') AND body LIKE '%}'
+                              AND strpos(body, E'\n') = 0 AND strpos(body, E'\r') = 0),
     hash text NOT NULL CHECK (hash = encode(sha256(convert_to(body, 'UTF8')), 'hex'))
 );
 
@@ -43,16 +45,26 @@ CREATE TABLE service_codes.grants (
 );
 
 -- The grant a code needs: catalog codes the catalogue's, the others their agency's.
+-- The functions that check a write name their objects with their schema and search
+-- pg_catalog only (then pg_temp, last), so that no role's own tables or functions can
+-- stand in for them; these two are inlined into the check, and run under its search path.
 CREATE FUNCTION service_codes.scope_of(code text) RETURNS text
 LANGUAGE sql IMMUTABLE STRICT AS $$
     SELECT CASE WHEN length(code) = 12 THEN 'catalogue' ELSE left(code, 18) END
 $$;
 
+-- The grant an identity needs: a matter's the catalogue's, a part's its parent's agency's.
+CREATE FUNCTION service_codes.identity_scope(identity jsonb) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT AS $$
+    SELECT CASE WHEN identity ->> 0 = 'catalog' THEN 'catalogue'
+                ELSE left(coalesce(identity ->> 1, ''), 18) END
+$$;
+
 -- Whether the current role (or a role it belongs to) may write codes of `needed`.
 CREATE FUNCTION service_codes.may_write(needed text) RETURNS boolean
-LANGUAGE sql STABLE AS $$
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT pg_has_role(current_user, 'service_codes_admin', 'MEMBER') OR EXISTS (
-        SELECT 1 FROM service_codes.grants g JOIN pg_roles r ON r.rolname = g.role
+        SELECT 1 FROM service_codes.grants g JOIN pg_catalog.pg_roles r ON r.rolname = g.role
         WHERE pg_has_role(current_user, r.oid, 'MEMBER')
           AND (g.scope = needed
                OR (needed <> 'catalogue' AND g.scope <> 'catalogue'
@@ -63,7 +75,7 @@ $$;
 -- positions have no gap), and the role holds the grant of every code the rows touch. Each
 -- body is parsed once: a batch of 100k events is one COPY.
 CREATE FUNCTION service_codes.check_append() RETURNS trigger
-LANGUAGE plpgsql SET jit = off AS $$
+LANGUAGE plpgsql SET jit = off SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
     bad record;
 BEGIN
@@ -78,16 +90,23 @@ BEGIN
         END
         ORDER BY n.position LIMIT 1
     ),
+    -- The grants every code the rows touch needs, and every identity they name.
     touched AS (
-        SELECT n.doc ->> 'code' AS code FROM n
+        SELECT service_codes.scope_of(coalesce(n.doc ->> 'code', '')) AS needed FROM n
         UNION ALL
-        SELECT jsonb_array_elements_text(n.doc -> 'merged') FROM n WHERE n.doc ? 'merged'
+        SELECT service_codes.identity_scope(n.doc -> 'identity') FROM n WHERE n.doc ? 'identity'
         UNION ALL
-        SELECT part ->> 'code' FROM n, LATERAL jsonb_array_elements(n.doc -> 'into') part
-        WHERE n.doc ? 'into'
+        SELECT service_codes.scope_of(jsonb_array_elements_text(n.doc -> 'merged'))
+        FROM n WHERE n.doc ? 'merged'
+        UNION ALL
+        SELECT service_codes.scope_of(coalesce(part ->> 'code', ''))
+        FROM n, LATERAL jsonb_array_elements(n.doc -> 'into') part WHERE n.doc ? 'into'
+        UNION ALL
+        SELECT service_codes.identity_scope(part -> 'identity')
+        FROM n, LATERAL jsonb_array_elements(n.doc -> 'into') part WHERE n.doc ? 'into'
     ),
     scopes AS MATERIALIZED (  -- a handful: each is looked up in the grants once
-        SELECT DISTINCT service_codes.scope_of(coalesce(code, '')) AS needed FROM touched
+        SELECT DISTINCT coalesce(needed, '') AS needed FROM touched
     ),
     refused AS (
         SELECT 'grant' AS fault, needed AS what FROM scopes
@@ -116,7 +135,7 @@ CREATE TRIGGER events_check_append
 
 -- Append-only for every role, the owner's too: a ledger is never rewritten.
 CREATE FUNCTION service_codes.refuse_change() RETURNS trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     RAISE EXCEPTION 'service-codes: the registry is append-only; % is refused', TG_OP
         USING ERRCODE = 'insufficient_privilege';
