@@ -9,11 +9,12 @@ registry appends the batch to its ledger, whichever backend that is.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Final
 
 from service_codes import codelists
 from service_codes.codelists import MatterType
+from service_codes.codes import ImplementationCode
 from service_codes.errors import RegistryError
 from service_codes.index import (
     CATALOG,
@@ -24,8 +25,11 @@ from service_codes.index import (
     Index,
     apply_event,
     check_shape,
+    matter_identity,
+    part_identity,
 )
 from service_codes.ledger import Event
+from service_codes.requests import CodeRequest, GuideCodes, MatterRequest, catalog_code
 from service_codes.text import normalize_name
 
 # The number spaces of the standard (STANDARDS.md §1).
@@ -197,3 +201,61 @@ def display(name: str, sub_name: str | None) -> dict[str, str]:
 
 def _order(names: dict[str, str]) -> tuple[str, str]:
     return names["name"], names.get("sub_name", "")
+
+
+# --- coding guides --------------------------------------------------------------------------
+
+
+def code_matters(batch: Batch, matters: Iterable[MatterRequest]) -> None:
+    """Give every matter its catalog code, new ones numbered in sorted order."""
+    issue_all(batch, (_matter_wanted(m) for m in matters))
+
+
+def code_guides(batch: Batch, requests: Sequence[CodeRequest]) -> list[GuideCodes]:
+    """The codes of the guides ``requests`` describe, recording what is new into ``batch``."""
+    matters = [_matter_wanted(r.matter) for r in requests]
+    issue_all(batch, matters)
+    catalogs = [resolve(batch.index, identity) for identity, _, _ in matters]
+    implementations = [_implementation(r, c) for r, c in zip(requests, catalogs, strict=True)]
+    for kind, field in ((HANDLING_ITEM, "handling_items"), (MATERIAL, "materials")):
+        issue_all(
+            batch,
+            (
+                (part_identity(kind, impl, name), carried, {"name": name})
+                for r, impl in zip(requests, implementations, strict=True)
+                for name, carried in getattr(r, field)
+            ),
+        )
+    # Resolved before the batch is written: a retired part refuses the whole batch.
+    return [
+        _answer(batch.index, *args)
+        for args in zip(requests, catalogs, implementations, strict=True)
+    ]
+
+
+def _implementation(request: CodeRequest, catalog: str) -> str:
+    code = str(ImplementationCode(request.uscc, request.level, catalog_code(catalog)))
+    if request.implementation is not None and request.implementation != code:
+        raise RegistryError(
+            f"the guide carries implementation code {request.implementation}, "
+            f"but its agency, level and catalog code make {code}",
+            f"办事指南中的实施编码 {request.implementation} 与由实施主体、"
+            f"层级和基本编码组成的 {code} 不符",
+        )
+    return code
+
+
+def _answer(index: Index, request: CodeRequest, catalog: str, implementation: str) -> GuideCodes:
+    def seq_of(kind: str, name: str) -> int:
+        return int(resolve(index, part_identity(kind, implementation, name))[31:])
+
+    return GuideCodes(
+        catalog,
+        tuple(seq_of(HANDLING_ITEM, name) for name, _ in request.handling_items),
+        tuple(seq_of(MATERIAL, name) for name, _ in request.materials),
+    )
+
+
+def _matter_wanted(matter: MatterRequest) -> Wanted:
+    identity = matter_identity(matter.origin, matter.matter_type, matter.name, matter.sub_name)
+    return identity, matter.catalog, display(matter.name, matter.sub_name)

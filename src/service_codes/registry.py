@@ -19,7 +19,6 @@ True
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,31 +27,29 @@ from typing import BinaryIO, Final
 import attrs
 
 from service_codes import lifecycle
-from service_codes.codes import CatalogCode, ImplementationCode
+from service_codes.codes import CatalogCode
 from service_codes.errors import InvalidCode, RegistryCorrupt, RegistryError
 from service_codes.index import (
-    HANDLING_ITEM,
-    MATERIAL,
     Identity,
     Index,
     apply_event,
     check_event,
     matter_identity,
     mentions,
-    part_identity,
 )
 from service_codes.ledger import (
-    LOCATION_VARIABLE,
     Event,
     Ledger,
+    Location,
     Repair,
+    location_of,
     no_gc,
     open_ledger,
 )
 from service_codes.ledger.chain import GENESIS, unseal
 from service_codes.ledger.file import FileLedger
 from service_codes.model import Guide, Matter
-from service_codes.numbering import Batch, Wanted, display, issue_all, resolve
+from service_codes.numbering import Batch, code_guides, code_matters, resolve
 from service_codes.requests import (
     CodeRequest,
     GuideCodes,
@@ -64,7 +61,7 @@ from service_codes.requests import (
 
 # Re-reading this many events on open is worth saving a snapshot of the index.
 _SNAPSHOT_AFTER: Final = 10_000
-_Location = str | os.PathLike[str]
+
 _IMPORT_ERRORS = (RegistryError, InvalidCode, LookupError, TypeError, ValueError)
 
 
@@ -98,7 +95,7 @@ class Registry:
     @classmethod
     def open(
         cls,
-        location: _Location | None = None,
+        location: Location | None = None,
         *,
         dsn: str | None = None,
         create: bool = False,
@@ -114,7 +111,7 @@ class Registry:
         :class:`RegistryCorrupt` when the ledger is damaged; a torn last line of a file
         (``error.torn``) is cut off by :meth:`repair`.
         """
-        where = _location(location, dsn)
+        where = location_of(location, dsn)
         ledger = open_ledger(where)
         try:
             if create:
@@ -350,7 +347,7 @@ class Registry:
         guides batch by batch gives the codes a single :meth:`assign_many` would.
         """
         with self._writing() as batch:
-            issue_all(batch, (_matter_wanted(m) for m in matters))
+            code_matters(batch, matters)
 
     def codes_for(self, requests: Sequence[CodeRequest]) -> list[GuideCodes]:
         """The codes of the guides ``requests`` describe, issuing what is new in one batch.
@@ -358,48 +355,8 @@ class Registry:
         The plain-data form of :meth:`assign_many`: a build's worker processes make the
         requests and fill in the answers with :func:`with_codes`.
         """
-        matters = [_matter_wanted(r.matter) for r in requests]
         with self._writing() as batch:
-            issue_all(batch, matters)
-            catalogs = [resolve(batch.index, identity) for identity, _, _ in matters]
-            implementations = [
-                self._implementation(r, c) for r, c in zip(requests, catalogs, strict=True)
-            ]
-            for kind, field in ((HANDLING_ITEM, "handling_items"), (MATERIAL, "materials")):
-                issue_all(
-                    batch,
-                    (
-                        (part_identity(kind, impl, name), carried, {"name": name})
-                        for r, impl in zip(requests, implementations, strict=True)
-                        for name, carried in getattr(r, field)
-                    ),
-                )
-            # Resolved before the batch is written: a retired part refuses the whole batch.
-            return [
-                self._answer(*args)
-                for args in zip(requests, catalogs, implementations, strict=True)
-            ]
-
-    def _implementation(self, request: CodeRequest, catalog: str) -> str:
-        code = str(ImplementationCode(request.uscc, request.level, catalog_code(catalog)))
-        if request.implementation is not None and request.implementation != code:
-            raise RegistryError(
-                f"the guide carries implementation code {request.implementation}, "
-                f"but its agency, level and catalog code make {code}",
-                f"办事指南中的实施编码 {request.implementation} 与由实施主体、"
-                f"层级和基本编码组成的 {code} 不符",
-            )
-        return code
-
-    def _answer(self, request: CodeRequest, catalog: str, implementation: str) -> GuideCodes:
-        def seq_of(kind: str, name: str) -> int:
-            return int(resolve(self._index, part_identity(kind, implementation, name))[31:])
-
-        return GuideCodes(
-            catalog,
-            tuple(seq_of(HANDLING_ITEM, name) for name, _ in request.handling_items),
-            tuple(seq_of(MATERIAL, name) for name, _ in request.materials),
-        )
+            return code_guides(batch, requests)
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -436,28 +393,5 @@ class Registry:
             return lifecycle.split(batch, str(code), names, reason)
 
 
-def _location(location: _Location | None, dsn: str | None) -> _Location:
-    if dsn is not None:
-        if location is not None:
-            raise RegistryError(
-                "give the registry's folder or its dsn, not both", "登记簿目录与连接串只能给一个"
-            )
-        return dsn
-    if location is not None:
-        return location
-    named = os.environ.get(LOCATION_VARIABLE)
-    if not named:
-        raise RegistryError(
-            f"no registry named: give a folder or a connection string, or set {LOCATION_VARIABLE}",
-            f"未指定登记簿：请给出目录或连接串，或设置 {LOCATION_VARIABLE}",
-        )
-    return named
-
-
 def _import_line(number: int) -> tuple[str, str]:
     return f"imported line {number}", f"导入的第 {number} 行"
-
-
-def _matter_wanted(matter: MatterRequest) -> Wanted:
-    identity = matter_identity(matter.origin, matter.matter_type, matter.name, matter.sub_name)
-    return identity, matter.catalog, display(matter.name, matter.sub_name)

@@ -15,6 +15,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Protocol
 
+from service_codes.errors import RegistryError
 from service_codes.ledger.chain import GENESIS, Event, no_gc, seal
 from service_codes.ledger.file import FileLedger, Repair
 
@@ -22,6 +23,7 @@ __all__ = ["GENESIS", "Event", "FileLedger", "Ledger", "Repair", "is_dsn", "no_g
 
 # The registry's location when a command names none: a folder or a connection string.
 LOCATION_VARIABLE = "SERVICE_CODES_REGISTRY"
+Location = str | os.PathLike[str]
 
 
 class Ledger(Protocol):
@@ -89,6 +91,25 @@ def is_dsn(location: str | os.PathLike[str]) -> bool:
     return isinstance(location, str) and (
         location.startswith(("postgresql://", "postgres://")) or bool(_KEYWORDS.match(location))
     )
+
+
+def location_of(location: Location | None, dsn: str | None = None) -> Location:
+    """Where the registry is: ``location``, or ``dsn``, or ``SERVICE_CODES_REGISTRY``."""
+    if dsn is not None:
+        if location is not None:
+            raise RegistryError(
+                "give the registry's folder or its dsn, not both", "登记簿目录与连接串只能给一个"
+            )
+        return dsn
+    if location is not None:
+        return location
+    named = os.environ.get(LOCATION_VARIABLE)
+    if not named:
+        raise RegistryError(
+            f"no registry named: give a folder or a connection string, or set {LOCATION_VARIABLE}",
+            f"未指定登记簿：请给出目录或连接串，或设置 {LOCATION_VARIABLE}",
+        )
+    return named
 
 
 def open_ledger(location: str | os.PathLike[str]) -> Ledger:
