@@ -119,8 +119,8 @@ class PostgresLedger:
             try:
                 with conn.transaction():
                     conn.execute(sql.replace("{version}", str(SCHEMA_VERSION)))
-            except psycopg.errors.DuplicateSchema:  # another init won the race
-                pass
+            except (psycopg.errors.DuplicateSchema, psycopg.errors.UniqueViolation):
+                pass  # another init won the race: its schema is checked below
         self.exists()
 
     def close(self) -> None:
