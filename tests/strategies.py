@@ -52,6 +52,7 @@ from service_codes.identifiers import (
     organization_check_character,
     uscc_check_character,
 )
+from service_codes.matter_types import from_slot
 
 E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")
@@ -78,10 +79,13 @@ def usccs(draw: st.DrawFn) -> str:
 
 origins = st.sampled_from(["00", *sorted(PROVINCES)])
 
+# Every two digits of the open type slot: the standard's types and the extensions beyond them.
+type_slots = st.integers(0, 99).map(lambda n: f"{n:02d}")
+any_matter_types = type_slots.map(from_slot)
 catalog_codes = st.builds(
     CatalogCode,
     origin=origins,
-    matter_type=st.sampled_from(MatterType),
+    matter_type=any_matter_types,
     main=st.integers(1, 99999),
     sub=st.integers(0, 999),
 )
@@ -364,7 +368,7 @@ FAULTS: tuple[Fault, ...] = (
     ),
     # structuring's: what the schema lets through but does not parse
     Fault("effective_date", "value.invalid", _setting("effective_date", "2024-02-30")),
-    Fault("catalog_code", "code.component", _setting("catalog_code", "001104002000")),
+    Fault("catalog_code", "code.component", _setting("catalog_code", "000100000000")),
     Fault(
         "implementation_code",
         "code.checksum",

@@ -17,6 +17,7 @@ from service_codes import (
     from_json,
 )
 from service_codes.formats.exchange import NOT_CARRIED, SUB_RECORDS, from_exchange, to_exchange
+from service_codes.matter_types import ExtensionType
 
 BUNDLED = [from_json(p.read_bytes()) for p in sorted((ROOT / "registry" / "guides").glob("*.json"))]
 
@@ -92,7 +93,7 @@ def test_a_value_holding_the_separator_is_refused() -> None:
 @pytest.mark.parametrize(
     ("change", "path", "rule"),
     [
-        (lambda r: r["task"].update(task_type="99"), "/task/task_type", "exchange.code"),
+        (lambda r: r["task"].update(task_type="9x"), "/task/task_type", "exchange.code"),
         (lambda r: r["task"].update(task_state="废止"), "/task/task_state", "exchange.code"),
         (lambda r: r["task"].update(limit_scene_num=3), "/task/limit_scene_num", "exchange.type"),
         (lambda r: r["task"].update(colour="red"), "/task/colour", "exchange.unknown-field"),
@@ -131,3 +132,11 @@ def test_values_out_of_shape_are_problems(field: str, value: str, path: str) -> 
     with pytest.raises(InvalidGuide) as caught:
         from_exchange(record)
     assert path in {p.path for p in caught.value.problems}
+
+
+def test_a_type_beyond_the_standard_list_is_kept() -> None:
+    record = to_exchange(BUNDLED[0])
+    record["task"]["task_type"] = "99"
+    guide = from_exchange(record)
+    assert guide.matter_type == ExtensionType("99")
+    assert to_exchange(guide)["task"]["task_type"] == "99"

@@ -105,7 +105,7 @@ def test_every_problem_is_reported_with_its_path(data: dict) -> None:  # type: i
 
 
 def test_problems_past_the_schema_are_reported_with_paths(data: dict) -> None:  # type: ignore[type-arg]
-    data["catalog_code"] = "001104002000"
+    data["catalog_code"] = "000100000000"
     data["implementation_code"] = "11610113038161643X4000104002000"
     data["effective_date"] = "2024-02-30"
     assert set(_problems(json.dumps(data))) == {

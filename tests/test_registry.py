@@ -36,6 +36,7 @@ from service_codes import (
     numbering,
 )
 from service_codes.index import matter_identity
+from service_codes.matter_types import AnyMatterType, ExtensionType
 from service_codes.text import normalize_name
 
 BUNDLED = [from_json(p.read_bytes()) for p in sorted((ROOT / "registry" / "guides").glob("*.json"))]
@@ -46,7 +47,7 @@ USCC = "11610113038161643P"
 def guide(
     name: str,
     sub_name: str | None = None,
-    matter_type: MatterType = MatterType.LICENSING,
+    matter_type: AnyMatterType = MatterType.LICENSING,
     uscc: str = USCC,
     materials: tuple[str, ...] = (),
     items: tuple[str, ...] = (),
@@ -146,6 +147,8 @@ def test_main_items_count_within_origin_and_type_and_sub_items_within_main(reg: 
             guide("乙", "变更"),
             guide("丙", matter_type=MatterType.PENALTY),
             guide("丁", origin="61"),
+            guide("戊", matter_type=ExtensionType("21")),
+            guide("己", matter_type=ExtensionType("21")),
         ]
     )
     assert [str(g.catalog_code) for g in out] == [
@@ -154,7 +157,10 @@ def test_main_items_count_within_origin_and_type_and_sub_items_within_main(reg: 
         "000100001001",  # 乙/变更 sorts first
         "000200001000",
         "610100001000",
+        "002100002000",  # an extension type counts its own main items; 己 sorts before 戊
+        "002100001000",
     ]
+    assert out[5].catalog_code.matter_type == ExtensionType("21")  # type: ignore[union-attr]
 
 
 def test_same_identity_and_its_variants_get_the_same_code(reg: Registry) -> None:
@@ -300,7 +306,9 @@ def test_a_second_handle_sees_what_the_first_wrote(location: str) -> None:
 names = st.text("甲乙丙丁戊己庚辛壬癸（）() 　ａbB", min_size=1, max_size=5).filter(
     lambda n: normalize_name(n) != ""
 )
-matters = st.tuples(names, st.none() | names, st.sampled_from(list(MatterType)[:3]))
+# Two types of the standard's list and two beyond it, so that identities share their types.
+some_types = [MatterType.LICENSING, MatterType.PENALTY, ExtensionType("21"), ExtensionType("99")]
+matters = st.tuples(names, st.none() | names, st.sampled_from(some_types))
 
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=50)

@@ -28,6 +28,7 @@ from service_codes import (
     validate,
 )
 from service_codes.identifiers import uscc_check_character
+from service_codes.matter_types import Declared, ExtensionType, Family, MatterTypes
 
 TEMPLATE = from_json((ROOT / "registry" / "guides" / "food-business-licence-new.json").read_bytes())
 CATALOG = CatalogCode("00", MatterType.LICENSING, 4002)
@@ -163,6 +164,10 @@ CASES: list[tuple[str, str, Callable[[Guide], Guide], Callable[[Guide], Guide], 
      lambda g: with_uscc(uscc_in("619999"))(uncoded(g)),
      lambda g: with_uscc(uscc_in("610113"))(uncoded(g)),
      Severity.WARNING),
+    ("type.undeclared", "/matter_type",
+     lambda g: attrs.evolve(uncoded(g), matter_type=ExtensionType("21")),
+     lambda g: attrs.evolve(uncoded(g), matter_type=MatterType.PUBLIC_SERVICE),
+     Severity.WARNING),
     ("material.duplicate-name", "/materials/1/name",
      lambda g: material_name(g, 1, " 食品经营许可申请书"),
      lambda g: material_name(g, 1, "营业执照副本"), Severity.ERROR),
@@ -211,3 +216,12 @@ def test_every_rule_id_has_a_case() -> None:
 
     ids = set(re.findall(r'"((?:[a-z]+\.)[a-z-]+)"', inspect.getsource(rules)))
     assert ids == {c[0] for c in CASES}
+
+
+def test_a_declared_extension_type_is_no_warning() -> None:
+    guide = attrs.evolve(uncoded(TEMPLATE), matter_type=ExtensionType("21"))
+    declared = MatterTypes.of({"21": Declared("21", "依申请公共服务", Family.PUBLIC_SERVICE)})
+    other = MatterTypes.of({"30": Declared("30", "行政备案", Family.POWER)})
+    assert validate(guide, declared).problems == ()
+    assert [p.rule for p in validate(guide, other).problems] == ["type.undeclared"]
+    assert validate(guide, other).ok

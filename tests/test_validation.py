@@ -214,7 +214,7 @@ def test_structuring_problems_of_one_field_do_not_hide_another_fields() -> None:
     data = json.loads(TEMPLATE.read_text("utf-8"))
     data["materials"][0]["copies"] = -1  # the schema's
     data["effective_date"] = "2024-02-30"  # structuring's, in another field
-    data["catalog_code"] = "001104002000"
+    data["catalog_code"] = "000100000000"
     data["materials"][1]["code"] = "11610113038161643X4000104002000001"  # beside the schema's
     found = rules(validate(data))
     assert {

@@ -40,6 +40,7 @@ from service_codes.formats import is_xml, read_guide
 from service_codes.formats.json import data_to_json, json_data
 from service_codes.formats.xml import data_to_xml, read_xml
 from service_codes.ledger import is_dsn
+from service_codes.matter_types import STANDARD, MatterTypes, catalogue_types
 from service_codes.model import Guide
 from service_codes.output import (
     Mark,
@@ -137,20 +138,20 @@ class Checked(NamedTuple):
         return self.request
 
 
-def read_and_check(data: bytes) -> tuple[Guide | None, Report]:
+def read_and_check(data: bytes, types: MatterTypes = STANDARD) -> tuple[Guide | None, Report]:
     """A guide's bytes (JSON or XML) read and validated: every problem in one report.
 
     The guide is None when it does not read; the rules still run on the well-formed parts,
-    beside the schema's (or the XSD's) problems.
+    beside the schema's (or the XSD's) problems. ``types`` are those its catalogue declares.
     """
     try:
         if is_xml(data):
-            return check_data(*read_xml(data))
+            return check_data(*read_xml(data), types=types)
         plain, repeated = json_data(data)
     except InvalidGuide as error:
         return None, Report(error.problems)
     # A repeated key is a fault of the text, not of a field: the data is judged whole.
-    guide, report = check_data(plain)
+    guide, report = check_data(plain, types=types)
     return (None, Report(repeated + report.problems)) if repeated else (guide, report)
 
 
@@ -174,6 +175,7 @@ def _check_batch(
     out: Path,
     mark: Mark,
     suffixes: tuple[str, ...],
+    types: MatterTypes,
     names: Sequence[str],
     previous: Sequence[str | None],
 ) -> Findings:
@@ -189,7 +191,7 @@ def _check_batch(
             findings.found.append(None)
             continue
         findings.at_risk.extend(risks)
-        guide, report = read_and_check(data)
+        guide, report = read_and_check(data, types)
         if report.problems:
             findings.reports.append((name, report))
         findings.found.append(
@@ -227,9 +229,17 @@ def _write_batch(
 # --- the manifest of the last build ------------------------------------------------------
 
 
-def _header(formats: tuple[Format, ...], registry: Registry) -> str:
+def _header(formats: tuple[Format, ...], registry: Registry, types: MatterTypes) -> str:
+    # Declared types change the warnings (and the labels) of the guides: a reason to rebuild.
+    declared = [[d.code, d.label_zh, d.family.value] for d in types.declared]
     return json.dumps(
-        {"library": version("service-codes"), "formats": formats, "ledger": registry.head}
+        {
+            "library": version("service-codes"),
+            "formats": formats,
+            "ledger": registry.head,
+            "types": declared,
+        },
+        ensure_ascii=False,
     )
 
 
@@ -359,7 +369,8 @@ def build(
     """Validate, code and write every guide of ``catalogue`` (``guides/*.json``) to ``out``.
 
     Codes come from the registry at ``registry``: a folder or a PostgreSQL DSN, by
-    default the catalogue's own ledger ``CATALOGUE/codes.jsonl``.
+    default the catalogue's own ledger ``CATALOGUE/codes.jsonl``. The matter types the
+    catalogue uses beyond the standard's are declared in ``CATALOGUE/codelists.toml``.
 
     Writes ``out/guides/NAME.FORMAT`` for each format, ``out/index.json`` and the
     manifest, and removes the guides of an earlier build whose source is gone. When
@@ -379,6 +390,7 @@ def build(
     names = source_names(guides)
     if not names:
         raise BuildError(f"no guides found in {guides}", f"{guides} 中没有办事指南")
+    types = catalogue_types(catalogue)
     listener.start(len(names))
     location = catalogue if registry is None else registry
     shared = is_dsn(location)
@@ -386,12 +398,12 @@ def build(
     opened = None
     if incremental and (shared or _has_ledger(Path(location))):
         opened = Registry.open(location)
-    previous = _previous(out, _header(formats, opened)) if opened else None
+    previous = _previous(out, _header(formats, opened, types)) if opened else None
     batches = [names[i : i + batch] for i in range(0, len(names), batch)]
     ahead = 2 * max(workers, 1)
     output = Output(out, force=force)
     with _pool(workers, len(batches)) as pool, tempfile.TemporaryFile() as spill:
-        checked = _check(pool, batches, guides, output, formats, previous, ahead)
+        checked = _check(pool, batches, guides, output, formats, types, previous, ahead)
         counts = Counts()
         matters: set[MatterRequest] = set()
         at_risk: list[tuple[Path, Risk]] = []
@@ -431,7 +443,7 @@ def build(
             for partial in (".index.json.tmp", f".{MANIFEST}.tmp"):
                 (out / partial).unlink(missing_ok=True)
             raise
-    _finish(output, removed, formats, coder)
+    _finish(output, removed, formats, coder, types)
     coder.save_snapshot()  # so that the next build opens the registry quickly
     coder.close()
     return Built(
@@ -449,6 +461,7 @@ def _check(
     guides: Path,
     output: Output,
     formats: tuple[Format, ...],
+    types: MatterTypes,
     previous: Iterator[Previous] | None,
     ahead: int,
 ) -> Iterator[tuple[list[Checked | Previous], list[tuple[str, Report]], list[tuple[Path, Risk]]]]:
@@ -460,7 +473,8 @@ def _check(
         for batch in batches:
             rows = [find(name) for name in batch]
             digests = [row.digest if row else None for row in rows]
-            yield rows, _check_batch, (guides, output.root, output.mark, suffixes, batch, digests)
+            args = (guides, output.root, output.mark, suffixes, types, batch, digests)
+            yield rows, _check_batch, args
 
     for rows, findings in _ordered(pool, calls(), ahead):
         found = [f if f is not None else row for f, row in zip(findings.found, rows, strict=True)]
@@ -511,7 +525,11 @@ def _write(
 
 
 def _finish(
-    output: Output, removed: list[str], formats: tuple[Format, ...], registry: Registry
+    output: Output,
+    removed: list[str],
+    formats: tuple[Format, ...],
+    registry: Registry,
+    types: MatterTypes,
 ) -> None:
     """Put the index and manifest in place, remove what an earlier build left, mark it."""
     out = output.root
@@ -521,7 +539,7 @@ def _finish(
     # The header records the ledger as this build left it, so it goes on top last.
     rows = out / f".{MANIFEST}.tmp"
     with (out / f".{MANIFEST}.new").open("w", encoding="utf-8") as manifest, rows.open() as body:
-        manifest.write(_header(formats, registry) + "\n")
+        manifest.write(_header(formats, registry, types) + "\n")
         shutil.copyfileobj(body, manifest)
     os.replace(out / f".{MANIFEST}.new", out / MANIFEST)
     rows.unlink()

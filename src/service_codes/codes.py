@@ -25,6 +25,7 @@ from service_codes import codelists
 from service_codes.codelists import Level, MatterType
 from service_codes.errors import InvalidComponent, InvalidFormat, InvalidLength
 from service_codes.identifiers import PROVINCES, validate_uscc
+from service_codes.matter_types import AnyMatterType, ExtensionType, from_slot, slot
 
 NATIONAL_ORIGIN: Final = "00"
 _DIGITS: Final = frozenset("0123456789")
@@ -254,29 +255,25 @@ class CatalogCode:
     """
 
     origin: str = attrs.field(validator=_check_origin)
-    matter_type: MatterType = attrs.field(validator=_part(MatterType))
+    matter_type: AnyMatterType = attrs.field(validator=_part(MatterType, ExtensionType))
     main: int = attrs.field(validator=_check_main)
     sub: int = attrs.field(default=0, validator=_in_range("sub-item number", "子项序号", 0, 999))
 
     def __str__(self) -> str:
-        return f"{self.origin}{codelists.code(self.matter_type)}{self.main:05d}{self.sub:03d}"
+        return f"{self.origin}{slot(self.matter_type)}{self.main:05d}{self.sub:03d}"
 
     @classmethod
     def parse(cls, text: object) -> CatalogCode:
-        """Read a 12-digit catalog code; raises InvalidCode naming the wrong part."""
+        """Read a 12-digit catalog code; raises InvalidCode naming the wrong part.
+
+        The type slot is open: two digits the code lists do not name are kept as an
+        :class:`~service_codes.matter_types.ExtensionType`.
+        """
         code = _digits(_text(text, _CATALOG, (12,)), "catalog code", "基本编码")
-        try:
-            matter_type = codelists.from_code(MatterType, code[2:4])
-        except InvalidComponent:
-            known = _numbers(tuple(codelists.code(t) for t in MatterType))
-            raise InvalidComponent(
-                f"the matter type {code[2:4]!r} is not a known type code ({known[0]})",
-                f"事项类型 {code[2:4]!r} 不是已知的类型代码（应为 {known[1]}）",
-            ) from None
         origin, main = code[:2], int(code[4:9])
         _check_origin(None, None, origin)
         _check_main(None, None, main)
-        return _checked(cls, origin, matter_type, main, int(code[9:12]))
+        return _checked(cls, origin, from_slot(code[2:4]), main, int(code[9:12]))
 
 
 def _level(text: str) -> Level:

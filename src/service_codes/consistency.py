@@ -21,6 +21,7 @@ import attrs
 
 from service_codes.codelists import label_zh
 from service_codes.index import matter_identity
+from service_codes.matter_types import STANDARD
 from service_codes.model import Guide, TimeLimit
 from service_codes.problems import Severity
 from service_codes.schemas import field_name_zh
@@ -78,7 +79,7 @@ def _limit(limit: TimeLimit) -> str:
 # element, how it is shown, and whether a difference is an error (else: to review)
 ELEMENTS: Final[tuple[tuple[str, Callable[[Guide], str], Severity], ...]] = (
     ("name", lambda g: g.name + (f" / {g.sub_name}" if g.sub_name else ""), Severity.ERROR),
-    ("matter_type", lambda g: label_zh(g.matter_type), Severity.ERROR),
+    ("matter_type", lambda g: STANDARD.label_zh(g.matter_type), Severity.ERROR),
     (
         "legal_basis",
         lambda g: "；".join(f"{b.law}{b.article or ''}" for b in g.legal_basis),

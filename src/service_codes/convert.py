@@ -14,11 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import typing
+from operator import attrgetter
 from typing import Any, Final, TypeVar
 
 import cattrs
 
 from service_codes.codes import CatalogCode, HandlingItemCode, ImplementationCode, MaterialCode
+from service_codes.matter_types import AnyMatterType, ExtensionType, from_value
 from service_codes.model import Guide
 
 T = TypeVar("T")
@@ -40,6 +42,10 @@ def _structure_date(text: Any, _: type) -> dt.date:
 # The code-list enums are StrEnums, which cattrs would pass through as str subclasses; and
 # a look-up by value is several times quicker than calling the enum.
 converter.register_unstructure_hook(enum.StrEnum, lambda member: member.value)
+# A matter type is a slug, or the two digits of a type the standard's list does not name.
+converter.register_unstructure_hook(ExtensionType, attrgetter("code"))
+converter.register_unstructure_hook(AnyMatterType, attrgetter("value"))  # a bare str: refused
+converter.register_structure_hook(AnyMatterType, lambda value, _: from_value(value))
 converter.register_structure_hook(
     enum.StrEnum, lambda value, enum_type: enum_type._value2member_map_[value]
 )

@@ -64,6 +64,13 @@ class InvalidChecksum(InvalidCode):
     default_message_zh = "校验码错误"
 
 
+class InvalidCodeLists(ServiceCodesError):
+    """A catalogue's ``codelists.toml`` is malformed or declares what it may not."""
+
+    default_message = "the catalogue's code lists are invalid"
+    default_message_zh = "目录的代码表无效"
+
+
 class InvalidGuide(ServiceCodesError):
     """A guide document is malformed or breaks its schema.
 

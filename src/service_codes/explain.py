@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import attrs
 
-from service_codes.codelists import label_zh
+from service_codes.codelists import MatterType, label_zh
 from service_codes.codes import (
     CatalogCode,
     HandlingItemCode,
@@ -25,6 +25,7 @@ from service_codes.codes import (
     parse_code,
 )
 from service_codes.identifiers import region
+from service_codes.matter_types import STANDARD, MatterTypes
 
 
 @attrs.frozen
@@ -38,7 +39,21 @@ class Part:
     meaning_zh: str
 
 
-def _catalog(code: CatalogCode) -> list[Part]:
+def _type_part(code: CatalogCode, text: str, types: MatterTypes) -> Part:
+    kind = code.matter_type
+    if isinstance(kind, MatterType) or types.declaration(kind):
+        label = types.label_zh(kind)
+        return Part("matter type", "事项类型", text, label, label)
+    return Part(
+        "matter type",
+        "事项类型",
+        text,
+        "an extension type the catalogue does not declare",
+        "目录未声明的扩展类型",
+    )
+
+
+def _catalog(code: CatalogCode, types: MatterTypes) -> list[Part]:
     text = str(code)
     if code.origin == "00":
         origin = ("national basic catalogue", "国家基本目录")
@@ -53,13 +68,7 @@ def _catalog(code: CatalogCode) -> list[Part]:
     )
     return [
         Part("origin", "来源", text[:2], *origin),
-        Part(
-            "matter type",
-            "事项类型",
-            text[2:4],
-            label_zh(code.matter_type),
-            label_zh(code.matter_type),
-        ),
+        _type_part(code, text[2:4], types),
         Part("main item", "主项", text[4:9], f"main item {code.main}", f"第 {code.main} 个主项"),
         Part("sub-item", "子项", text[9:], *sub),
     ]
@@ -78,37 +87,39 @@ def _uscc(uscc: str) -> list[Part]:
     ]  # fmt: skip
 
 
-def _implementation(code: ImplementationCode) -> list[Part]:
+def _implementation(code: ImplementationCode, types: MatterTypes) -> list[Part]:
     level = label_zh(code.level)
     return [
         *_uscc(code.uscc),
         Part("level", "行使层级", str(code)[18], level, level),
-        *_catalog(code.catalog),
+        *_catalog(code.catalog, types),
     ]
 
 
-def explain_code(text: object) -> list[Part]:
+def explain_code(text: object, types: MatterTypes = STANDARD) -> list[Part]:
     """The parts of any code of the family, with their meanings.
+
+    ``types`` are the extension types a catalogue declares, named by their labels.
 
     Raises :class:`~service_codes.errors.InvalidCode` naming the part that is wrong.
     """
     code = parse_code(text)
     if isinstance(code, CatalogCode):
-        return _catalog(code)
+        return _catalog(code, types)
     if isinstance(code, ImplementationCode):
-        return _implementation(code)
+        return _implementation(code, types)
     if isinstance(code, HandlingItemCode):
         return [
-            *_implementation(code.implementation),
+            *_implementation(code.implementation, types),
             Part("handling item", "业务办理项", f"{code.seq:02d}", f"handling item {code.seq}",
                  f"第 {code.seq} 个业务办理项"),
         ]  # fmt: skip
     parent = code.parent
     parts = (
-        _implementation(parent)
+        _implementation(parent, types)
         if isinstance(parent, ImplementationCode)
         else [
-            *_implementation(parent.implementation),
+            *_implementation(parent.implementation, types),
             Part("handling item", "业务办理项", f"{parent.seq:02d}", f"handling item {parent.seq}",
                  f"第 {parent.seq} 个业务办理项"),
         ]

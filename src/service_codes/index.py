@@ -10,14 +10,14 @@ import datetime as dt
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import attrs
 
-from service_codes.codelists import MatterType
 from service_codes.codes import CatalogCode, parse_code
 from service_codes.errors import RegistryError
 from service_codes.ledger import Event
+from service_codes.matter_types import AnyMatterType
 from service_codes.text import normalize_name
 
 Identity = tuple[str, ...]
@@ -29,11 +29,15 @@ SEQ_WIDTH: Final = {HANDLING_ITEM: 2, MATERIAL: 3}
 
 
 def matter_identity(
-    origin: str, matter_type: MatterType, name: str, sub_name: str | None
+    origin: str, matter_type: AnyMatterType | str, name: str, sub_name: str | None
 ) -> Identity:
-    """The identity of a catalogue matter; width, space and bracket variants fold together."""
+    """The identity of a catalogue matter; width, space and bracket variants fold together.
+
+    The type is held by its value: a slug, or an extension type's two digits.
+    """
     sub = normalize_name(sub_name) if sub_name else ""
-    return (CATALOG, origin, matter_type.value, normalize_name(name), sub)
+    value = matter_type if type(matter_type) is str else cast(AnyMatterType, matter_type).value
+    return (CATALOG, origin, value, normalize_name(name), sub)
 
 
 def family(code: str) -> str:

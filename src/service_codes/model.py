@@ -25,7 +25,6 @@ from service_codes.codelists import (
     MaterialKind,
     MaterialSource,
     MatterState,
-    MatterType,
     Necessity,
     OnlineDepth,
     PowerSource,
@@ -34,6 +33,7 @@ from service_codes.codelists import (
     TimeUnit,
 )
 from service_codes.codes import CatalogCode, HandlingItemCode, ImplementationCode, MaterialCode
+from service_codes.matter_types import AnyMatterType
 
 
 @attrs.frozen(kw_only=True)
@@ -148,7 +148,7 @@ class Matter:
     """The basic-catalogue entry a guide implements; it owns the catalog code."""
 
     origin: str
-    matter_type: MatterType
+    matter_type: AnyMatterType
     name: str
     sub_name: str | None
     legal_basis: tuple[LegalBasis, ...]
@@ -165,7 +165,7 @@ class Guide:
 
     # Identification
     name: str
-    matter_type: MatterType
+    matter_type: AnyMatterType
     level: Level
     sub_name: str | None = None
     origin: str = "00"

@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Final
 
-from service_codes import codelists
-from service_codes.codelists import MatterType
 from service_codes.codes import ImplementationCode
 from service_codes.errors import RegistryError
 from service_codes.index import (
@@ -29,6 +27,7 @@ from service_codes.index import (
     part_identity,
 )
 from service_codes.ledger import Event
+from service_codes.matter_types import from_value, slot
 from service_codes.requests import CodeRequest, GuideCodes, MatterRequest, catalog_code
 from service_codes.text import normalize_name
 
@@ -103,7 +102,7 @@ def next_code(index: Index, identity: Identity, skip: int = 0) -> str:
                     f"no sub-item number is left under main item {main:05d}",
                     f"主项 {main:05d} 下的子项编号已用尽",
                 )
-        type_code = codelists.code(MatterType(type_slug))
+        type_code = slot(from_value(type_slug))
         code = f"{origin}{type_code}{main:05d}{sub_no:03d}"
         if not sub and index.code_of.is_issued(code) and code not in index.retired:
             return code  # the main item under another name of the same matter: an alias

@@ -12,7 +12,7 @@ from typing import Final, NamedTuple, TypeVar
 
 import attrs
 
-from service_codes.codelists import Level, MatterType
+from service_codes.codelists import Level
 from service_codes.codes import CatalogCode, HandlingItemCode, ImplementationCode, MaterialCode
 from service_codes.model import Guide, HandlingItem, Material
 
@@ -21,7 +21,7 @@ class MatterRequest(NamedTuple):
     """What the registry needs of a matter to give it a catalog code."""
 
     origin: str
-    matter_type: MatterType
+    matter_type: str  # the type's value: a slug, or an extension type's two digits
     name: str
     sub_name: str | None
     catalog: str | None  # the code the guide already carries
@@ -51,7 +51,7 @@ def code_request(guide: Guide) -> CodeRequest:
     return CodeRequest(
         MatterRequest(
             guide.origin,
-            guide.matter_type,
+            guide.matter_type.value,
             guide.name,
             guide.sub_name,
             str(guide.catalog_code) if guide.catalog_code else None,

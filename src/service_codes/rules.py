@@ -18,6 +18,7 @@ from service_codes.codelists import CaseType, OnlineDepth, TimeUnit, label_zh
 from service_codes.codes import NATIONAL_ORIGIN
 from service_codes.errors import InvalidCode
 from service_codes.identifiers import PROVINCES, region, validate_uscc
+from service_codes.matter_types import FILE_NAME, STANDARD, MatterTypes
 from service_codes.model import Guide, TimeLimit
 from service_codes.problems import Problem, Severity
 from service_codes.text import normalize_name
@@ -131,13 +132,15 @@ def immediate_case(guide: Guide) -> Iterator[Problem]:
 def catalog_code_agrees(guide: Guide) -> Iterator[Problem]:
     """The catalog code is of the guide's matter type and origin."""
     catalog = guide.catalog_code
-    if catalog is not None and catalog.matter_type is not guide.matter_type:
+    if catalog is not None and catalog.matter_type != guide.matter_type:
+        name, name_zh = STANDARD.label, STANDARD.label_zh
         yield _problem(
             "/catalog_code",
             "code.catalog-type",
-            f"the catalog code is of type {catalog.matter_type}, the guide of {guide.matter_type}",
-            f"基本编码的事项类型（{label_zh(catalog.matter_type)}）与办事指南的事项类型"
-            f"（{label_zh(guide.matter_type)}）不一致",
+            f"the catalog code is of type {name(catalog.matter_type)},"
+            f" the guide of {name(guide.matter_type)}",
+            f"基本编码的事项类型（{name_zh(catalog.matter_type)}）与办事指南的事项类型"
+            f"（{name_zh(guide.matter_type)}）不一致",
         )
     if catalog is not None and catalog.origin != guide.origin:
         yield _problem(
@@ -336,14 +339,33 @@ RULES: Final[tuple[Rule, ...]] = (
 )
 
 
-def rule_problems(guide: Guide, skip: Collection[str] = ()) -> tuple[Problem, ...]:
-    """Every problem the rules find in a guide.
+def declared_type(guide: Guide, types: MatterTypes) -> Iterator[Problem]:
+    """A type beyond the standard's list is one the catalogue declares (a warning: the
+    platforms issue such codes, and the guide stays valid)."""
+    if not types.is_known(guide.matter_type):
+        code = guide.matter_type.value
+        yield _problem(
+            "/matter_type",
+            "type.undeclared",
+            f"the matter type {code} is not in the standard's list and the catalogue does not"
+            f" declare it: declare its label and family in {FILE_NAME}",
+            f"事项类型 {code} 不在标准的类型表中，目录也未声明："
+            f"请在 {FILE_NAME} 中声明其名称和类别",
+            warning=True,
+        )
+
+
+def rule_problems(
+    guide: Guide, skip: Collection[str] = (), types: MatterTypes = STANDARD
+) -> tuple[Problem, ...]:
+    """Every problem the rules find in a guide, whose catalogue declares ``types``.
 
     ``skip`` names top-level fields that are not well-formed (they hold stand-ins): the
     rules that read one of them are not run, so they never judge a stand-in.
     """
-    if not skip:
-        return tuple(problem for rule in RULES for problem in rule(guide))
-    return tuple(
+    found = tuple(
         problem for rule in RULES if READS[rule].isdisjoint(skip) for problem in rule(guide)
     )
+    if "matter_type" in skip:
+        return found
+    return found + tuple(declared_type(guide, types))

@@ -253,8 +253,27 @@ def schema_problem(error: ValidationError) -> Iterator[Problem]:
                     message_zh=f"{name!r} 不是{owner}允许的字段",
                 )
         return
+    if keyword == "anyOf":  # a matter type: a slug, or two free digits; say what each wants
+        yield _any_of_problem(error, path)
+        return
     message, message_zh = keyword_messages(keyword, value, error.instance, schema)
     yield Problem(path=pointer(path), rule=rule, message=message, message_zh=message_zh)
+
+
+def _any_of_problem(error: ValidationError, path: list[str | int]) -> Problem:
+    """One problem for a value no branch of an ``anyOf`` accepts, under the first's rule."""
+    branches = [e for e in error.context or () if not e.relative_path]
+    said = dict.fromkeys(
+        keyword_messages(str(e.validator), e.validator_value, e.instance, cast(Schema, e.schema))
+        for e in branches
+    )
+    rule = f"schema.{branches[0].validator}" if branches else "schema.anyOf"
+    return Problem(
+        path=pointer(path),
+        rule=rule,
+        message="; or ".join(en for en, _ in said) or "matches none of the allowed forms",
+        message_zh="；或".join(zh for _, zh in said) or "不符合任何一种允许的形式",
+    )
 
 
 __all__ = [

@@ -35,7 +35,13 @@ def guide_schema() -> dict[str, Any]:
 
 
 def definition(schema: dict[str, Any]) -> tuple[dict[str, Any], str | None]:
-    """A property's schema with its local ``$ref`` followed, and the name it referred to."""
+    """A property's schema with its local ``$ref`` followed, and the name it referred to.
+
+    Of an ``anyOf`` the first branch is followed: a matter type is one of the standard's
+    list, and only failing that the two digits of an extension type.
+    """
+    if "anyOf" in schema:
+        return definition(schema["anyOf"][0])
     ref = schema.get("$ref")
     if ref is None:
         return schema, None

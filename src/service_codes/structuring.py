@@ -19,6 +19,7 @@ well-formed fields can still run (see ``rules.READS``).
 from __future__ import annotations
 
 import enum
+import types
 import typing
 from collections.abc import Iterable, Iterator
 from functools import cache
@@ -179,6 +180,8 @@ def _stand_in(declared: Any) -> Any:
         }
     if typing.get_origin(declared) is tuple:
         return []
+    if isinstance(declared, types.UnionType):  # a matter type: a member of its first kind
+        return _stand_in(typing.get_args(declared)[0])
     if isinstance(declared, type) and issubclass(declared, enum.Enum):
         return next(iter(declared)).value
     return declared()  # str, int, bool

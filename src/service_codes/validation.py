@@ -28,6 +28,7 @@ from jsonschema import Draft202012Validator
 
 from service_codes import convert
 from service_codes.errors import InvalidGuide
+from service_codes.matter_types import STANDARD, MatterTypes
 from service_codes.model import Guide
 from service_codes.problems import Problem, Report, Severity, pointer
 from service_codes.rules import rule_problems
@@ -117,18 +118,23 @@ def guide_from_data(data: object) -> Guide:
     return guide
 
 
-def validate(guide: Guide | object) -> Report:
+def validate(guide: Guide | object, types: MatterTypes = STANDARD) -> Report:
     """Validate a guide record or its plain data; one report from both layers.
+
+    ``types`` are the matter types the guide's catalogue declares beyond the standard's
+    (see :func:`~service_codes.matter_types.read_matter_types`).
 
     Never raises on bad content: whatever is wrong ends up in the report, all of it at
     once. When some fields are faulty, the rules that read only the others still run.
     """
     if isinstance(guide, Guide):
-        return _validate_record(guide)
-    return check_data(guide)[1]
+        return _validate_record(guide, types)
+    return check_data(guide, types=types)[1]
 
 
-def check_data(data: object, known: tuple[Problem, ...] = ()) -> tuple[Guide | None, Report]:
+def check_data(
+    data: object, known: tuple[Problem, ...] = (), types: MatterTypes = STANDARD
+) -> tuple[Guide | None, Report]:
     """The guide plain data describes (None unless it reads) and the report of every problem.
 
     ``known`` are problems another layer found in the same document (an XML guide's XSD
@@ -137,11 +143,11 @@ def check_data(data: object, known: tuple[Problem, ...] = ()) -> tuple[Guide | N
     if known:
         seen = {field_of(p.path) for p in known}
         more = tuple(p for p in schema_problems(data) if field_of(p.path) not in seen)
-        return None, _salvaged_report(data, known + more)
+        return None, _salvaged_report(data, known + more, types)
     guide, problems = _read(data)
     if guide is None:
-        return None, _salvaged_report(data, problems)
-    return guide, Report(rule_problems(guide))
+        return None, _salvaged_report(data, problems, types)
+    return guide, Report(rule_problems(guide, types=types))
 
 
 def _read(data: object) -> tuple[Guide | None, tuple[Problem, ...]]:
@@ -149,33 +155,33 @@ def _read(data: object) -> tuple[Guide | None, tuple[Problem, ...]]:
     return (None, problems) if problems else structure_guide(data)
 
 
-def _salvaged_report(data: object, known: tuple[Problem, ...]) -> Report:
+def _salvaged_report(data: object, known: tuple[Problem, ...], types: MatterTypes) -> Report:
     """The known problems, those of structuring the well-formed parts, and the rules' on them."""
     salvaged = salvage(data, known)
     found = known + salvaged.problems
     if salvaged.guide is None:
         return Report(found)
     faulty = salvaged.faulty
-    judged = rule_problems(salvaged.guide, skip=faulty)
+    judged = rule_problems(salvaged.guide, skip=faulty, types=types)
     # A rule reads what it declares, so none reports on a stand-in; this makes sure of it.
     return Report(found + tuple(p for p in judged if field_of(p.path) not in faulty))
 
 
-def _validate_record(guide: Guide) -> Report:
+def _validate_record(guide: Guide, types: MatterTypes) -> Report:
     data, mistyped = _record_data(guide)
     if mistyped:  # the fields left out of the data are reported as mistyped, not as missing
         wrong = {field_of(p.path) for p in mistyped}
         known = tuple(p for p in schema_problems(data) if field_of(p.path) not in wrong)
-        return _salvaged_report(data, mistyped + known)
+        return _salvaged_report(data, mistyped + known, types)
     problems = schema_problems(data)
     if problems:
-        return _salvaged_report(data, problems)
+        return _salvaged_report(data, problems, types)
     try:
-        return Report(rule_problems(guide))
+        return Report(rule_problems(guide, types=types))
     except (AttributeError, TypeError, ValueError):
         # The record holds values its data stands for but not of its declared types (a code
         # as text, say): judge the guide that data describes.
-        return check_data(data)[1]
+        return check_data(data, types=types)[1]
 
 
 @cache

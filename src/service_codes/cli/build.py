@@ -34,6 +34,7 @@ from service_codes.cli.common import (
 )
 from service_codes.codelists import Scheme
 from service_codes.errors import (
+    InvalidCodeLists,
     InvalidGuide,
     RegistryCorrupt,
     RegistryUnavailable,
@@ -42,6 +43,7 @@ from service_codes.errors import (
 from service_codes.formats.exchange import to_exchange
 from service_codes.formats.spreadsheet import write_workbook
 from service_codes.ledger import describe, is_dsn
+from service_codes.matter_types import catalogue_types
 from service_codes.model import Guide
 from service_codes.output import NestedOutput, Output, UnsafeWrite, index_line, refuse_nested, stale
 from service_codes.problems import Report
@@ -87,7 +89,11 @@ def read_valid(say: Say, catalogue: Path) -> tuple[list[Path], list[Guide]]:
         say("build.no-guides", err=True, folder=catalogue / "guides")
         sys.exit(2)
     say("build.read", guides=len(sources), folder=catalogue / "guides")
-    checked = [check_file(say, source) for source in progress(say, sources, "build.phase-check")]
+    try:
+        types = catalogue_types(catalogue)
+    except InvalidCodeLists as error:
+        fail(say, error, 1)
+    checked = [check_file(say, s, types) for s in progress(say, sources, "build.phase-check")]
     invalid = [c for c in checked if not c.report.ok]
     _say_validated(
         say,

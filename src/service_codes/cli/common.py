@@ -15,8 +15,9 @@ import click
 from service_codes.build import read_and_check
 from service_codes.cli import messages
 from service_codes.cli.messages import Lang
-from service_codes.errors import ServiceCodesError
+from service_codes.errors import InvalidCodeLists, ServiceCodesError
 from service_codes.ledger import LOCATION_VARIABLE
+from service_codes.matter_types import STANDARD, MatterTypes, read_matter_types
 from service_codes.model import Guide
 from service_codes.output import UnsafeWrite
 from service_codes.validation import Problem, Report
@@ -138,13 +139,33 @@ class Checked:
     report: Report
 
 
-def check_file(say: Say, source: Path) -> Checked:
+def check_file(say: Say, source: Path, types: MatterTypes = STANDARD) -> Checked:
     """Read (JSON or XML, by content) and validate one guide file; I/O errors exit 2."""
     try:
         data = source.read_bytes()
     except OSError as error:
         raise io_failure(say, "io.cannot-read", source, error) from None
-    return Checked(source, *read_and_check(data))
+    return Checked(source, *read_and_check(data, types))
+
+
+def _matter_types(ctx: click.Context, _: click.Parameter, value: Path | None) -> MatterTypes:
+    if value is None:
+        return STANDARD
+    try:
+        return read_matter_types(value)
+    except InvalidCodeLists as error:
+        raise Failure(cast(Say, ctx.find_object(Say)).error(error)) from None
+
+
+CODELISTS = click.option(
+    "--codelists",
+    "types",
+    type=click.Path(dir_okay=False, path_type=Path),
+    callback=_matter_types,
+    metavar="FILE",
+    help="A catalogue's codelists.toml, declaring the matter types it uses beyond the"
+    " standard's (their labels and families).",
+)
 
 
 def registry_option(default: str | None, help_default: str) -> Callable[[Any], Any]:

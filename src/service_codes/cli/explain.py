@@ -6,16 +6,18 @@ import sys
 
 import click
 
-from service_codes.cli.common import Say, fail, lang_option
+from service_codes.cli.common import CODELISTS, Say, fail, lang_option
 from service_codes.errors import InvalidCode
 from service_codes.explain import explain_code
+from service_codes.matter_types import MatterTypes
 
 
 @click.command()
 @lang_option
 @click.argument("code")
+@CODELISTS
 @click.pass_obj
-def explain(say: Say, code: str) -> None:
+def explain(say: Say, code: str, types: MatterTypes) -> None:
     """Break CODE (catalog, implementation, handling-item or material code) into its parts.
 
     An invalid code is named with the part that is wrong (exit 1).
@@ -23,7 +25,7 @@ def explain(say: Say, code: str) -> None:
     Example: service-codes --lang zh explain 11450721MB155808114000104002000
     """
     try:
-        parts = explain_code(code.strip())
+        parts = explain_code(code.strip(), types)
     except InvalidCode as error:
         fail(say, error, 1)
     width = max(len(p.text) for p in parts)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from service_codes.cli.common import (
+    CODELISTS,
     FORCE,
     Failure,
     Say,
@@ -17,6 +18,7 @@ from service_codes.cli.common import (
     progress,
 )
 from service_codes.formats.html import IndexEntry, render_guide, render_index
+from service_codes.matter_types import MatterTypes
 from service_codes.output import Output, UnsafeWrite
 
 
@@ -31,8 +33,9 @@ from service_codes.output import Output, UnsafeWrite
     help="Folder for the pages and index.html.",
 )
 @FORCE
+@CODELISTS
 @click.pass_obj
-def render(say: Say, guides: tuple[Path, ...], out: Path, force: bool) -> None:
+def render(say: Say, guides: tuple[Path, ...], out: Path, force: bool, types: MatterTypes) -> None:
     """Write one self-contained, printable HTML page per guide (JSON or XML), plus index.html.
 
     A page shows what a citizen needs at the counter: codes, conditions, materials, the
@@ -44,7 +47,7 @@ def render(say: Say, guides: tuple[Path, ...], out: Path, force: bool) -> None:
     twins = sorted({n for n in names if names.count(n) > 1})
     if twins:
         raise Failure(say.text("render.twins", names=say.join(twins)))
-    checked = [check_file(say, path) for path in progress(say, guides, "build.phase-check")]
+    checked = [check_file(say, p, types) for p in progress(say, guides, "build.phase-check")]
     unreadable = [c for c in checked if c.guide is None]
     for c in unreadable:
         for problem in c.report.problems:
@@ -63,9 +66,9 @@ def render(say: Say, guides: tuple[Path, ...], out: Path, force: bool) -> None:
         for c in checked:
             assert c.guide is not None
             page = f"{c.source.stem}.html"
-            output.write(page, render_guide(c.guide).encode())
+            output.write(page, render_guide(c.guide, types).encode())
             entries.append(IndexEntry(page, c.guide))
-        output.write("index.html", render_index(entries).encode())
+        output.write("index.html", render_index(entries, types=types).encode())
         output.close()
     except OSError as error:
         raise io_failure(say, "io.cannot-write", out, error) from None

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from service_codes.cli.common import Failure, Say, check_file, lang_option, progress
+from service_codes.cli.common import CODELISTS, Failure, Say, check_file, lang_option, progress
+from service_codes.matter_types import MatterTypes
 from service_codes.problems import Report
 
 
@@ -16,8 +17,9 @@ from service_codes.problems import Report
 @lang_option
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="One JSON report for machines.")
+@CODELISTS
 @click.pass_obj
-def validate(say: Say, files: tuple[Path, ...], as_json: bool) -> None:
+def validate(say: Say, files: tuple[Path, ...], as_json: bool, types: MatterTypes) -> None:
     """Validate guide FILES (JSON or XML, told apart by content); exit 1 on any error.
 
     Problems are printed one per line as FILE: PATH: MESSAGE, PATH being the JSON
@@ -30,7 +32,7 @@ def validate(say: Say, files: tuple[Path, ...], as_json: bool) -> None:
     unread: dict[Path, str] = {}
     for path in progress(say, files, "build.phase-check"):
         try:
-            reports[path] = check_file(say, path).report
+            reports[path] = check_file(say, path, types).report
         except Failure as error:
             unread[path] = error.format_message()
             click.echo(unread[path], err=True)

@@ -25,6 +25,7 @@ import attrs
 from service_codes import codelists
 from service_codes.codelists import Scheme
 from service_codes.errors import InvalidCode, InvalidFormat, InvalidGuide
+from service_codes.matter_types import from_slot, slot
 from service_codes.model import Guide
 from service_codes.problems import Problem
 from service_codes.validation import guide_from_data
@@ -38,7 +39,7 @@ class _Field:
 
     name: str
     path: tuple[str, ...]
-    kind: str  # text, int, flag, date, code, codes, label, list, lines
+    kind: str  # text, int, flag, date, type, code, codes, label, list, lines
     enum_type: type[enum.StrEnum] | None = None
 
 
@@ -54,7 +55,7 @@ TASK_FIELDS: Final = (
     _f("catalog_code", "catalog_code"),
     _f("task_code", "implementation_code"),
     _f("local_code", "local_codes", "list"),
-    _f("task_type", "matter_type", "code", L.MatterType),
+    _f("task_type", "matter_type", "type"),
     _f("task_state", "state", "label", L.MatterState),
     _f("task_version", "version", "int"),
     _f("plan_effective_date", "effective_date", "date"),
@@ -163,6 +164,8 @@ def _write(field: _Field, value: Any, scheme: Scheme, where: str) -> str:
         return "1" if value else "0"
     if kind == "date":
         return str(value).replace("-", "")
+    if kind == "type":
+        return slot(value)
     if kind == "code":
         assert enum_type is not None
         return codelists.code(enum_type(value), scheme)
@@ -213,6 +216,12 @@ def _read(field: _Field, text: str, scheme: Scheme) -> Any:
                 f"{text!r} is not a YYYYMMDD date", f"{text!r} 不是 YYYYMMDD 格式的日期"
             )
         return f"{text[:4]}-{text[4:6]}-{text[6:]}"
+    if kind == "type":  # the open slot: any two digits, an extension type beyond the list
+        if len(text) != 2 or not (text.isascii() and text.isdigit()):
+            raise InvalidFormat(
+                f"{text!r} is not a two-digit matter type", f"{text!r} 不是 2 位数字的事项类型"
+            )
+        return from_slot(text).value
     if kind == "code":
         assert enum_type is not None
         return codelists.from_code(enum_type, text, scheme).value

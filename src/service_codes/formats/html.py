@@ -20,6 +20,7 @@ import segno
 from markupsafe import Markup, escape
 
 from service_codes.codelists import MatterType, label_zh
+from service_codes.matter_types import STANDARD, ExtensionType, MatterTypes, slot
 from service_codes.model import Guide, Step, TimeLimit
 
 # Geometry of the process diagram, in SVG user units (CSS pixels: the diagram is not scaled
@@ -123,11 +124,14 @@ def process_diagram(steps: Iterable[Step]) -> Markup:
     return Markup("".join(parts))
 
 
-def render_guide(guide: Guide) -> str:
-    """The printable HTML page of one guide."""
+def render_guide(guide: Guide, types: MatterTypes = STANDARD) -> str:
+    """The printable HTML page of one guide, its type named as its catalogue declares it."""
     template = _environment().get_template("guide.html.j2")
     return template.render(
-        guide=guide, diagram=process_diagram(guide.steps), footer=print_footer(guide)
+        guide=guide,
+        type_label=types.label_zh,
+        diagram=process_diagram(guide.steps),
+        footer=print_footer(guide),
     )
 
 
@@ -153,15 +157,22 @@ class IndexEntry:
         return str(code) if code else None
 
 
-def render_index(entries: Iterable[IndexEntry], title: str = "办事指南目录") -> str:
-    """The index page of a catalogue, grouped by matter type in the standard's order."""
+def render_index(
+    entries: Iterable[IndexEntry], title: str = "办事指南目录", types: MatterTypes = STANDARD
+) -> str:
+    """The index page of a catalogue, grouped by matter type in the standard's order, then
+    the extension types in the order of their codes."""
     entries = list(entries)
+    extensions = sorted(
+        {e.guide.matter_type for e in entries if isinstance(e.guide.matter_type, ExtensionType)},
+        key=slot,
+    )
     groups = [
         (
-            label_zh(kind),
-            sorted((e for e in entries if e.guide.matter_type is kind), key=lambda e: e.href),
+            types.label_zh(kind),
+            sorted((e for e in entries if e.guide.matter_type == kind), key=lambda e: e.href),
         )
-        for kind in MatterType
+        for kind in (*MatterType, *extensions)
     ]
     template = _environment().get_template("index.html.j2")
     return template.render(title=title, count=len(entries), groups=[g for g in groups if g[1]])

@@ -58,6 +58,8 @@ def _cell(column: Column, value: Any) -> Any:
     if column.kind == "boolean":
         return TRUE if value else FALSE
     if column.kind == "enum" and column.enum_type:
+        if value not in column.enum_type._value2member_map_:
+            return value  # an extension matter type: no label in the standard's list
         return codelists.label_zh(column.enum_type(value))
     if column.kind in LINES:
         if column.enum_type:

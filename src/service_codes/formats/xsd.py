@@ -104,6 +104,7 @@ _VALUE_ERRORS: Final = {
     "SCHEMAV_CVC_MAXLENGTH_VALID": "maxLength",
 }
 _DATATYPE: Final = "SCHEMAV_CVC_DATATYPE_VALID_1_2_1"
+_UNION: Final = "SCHEMAV_CVC_DATATYPE_VALID_1_2_3"  # a value no member type of a union takes
 _NAME: Final = re.compile(r"(?:\{[^}]*\})?([\w.-]+)")
 _ATTRIBUTE: Final = re.compile(r"attribute '([^']*)'")
 
@@ -165,6 +166,16 @@ def _datatype_messages(parts: list[str | int], text: str) -> Messages | None:
     return None
 
 
+def _union_messages(parts: list[str | int], text: str) -> Messages | None:
+    """What each branch of the field's ``anyOf`` wants (a matter type: a slug, or two digits)."""
+    schema = field_schema(parts)
+    branches = [definition(dict(b))[0] for b in (schema or {}).get("anyOf", ())]
+    said = [enum_messages(b, text) if "enum" in b else pattern_messages(b, text) for b in branches]
+    if not said:
+        return None
+    return "; or ".join(en for en, _ in said), "；或".join(zh for _, zh in said)
+
+
 def _content_messages(
     kind: str, message: str, here: Messages, parts: list[str | int]
 ) -> Messages | None:
@@ -212,6 +223,8 @@ def _xsd_messages(
         if kind in _VALUE_ERRORS
         else _datatype_messages(parts, text)
         if kind == _DATATYPE
+        else _union_messages(parts, text)
+        if kind == _UNION
         else None
     )
     if value is not None:
