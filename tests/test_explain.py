@@ -54,5 +54,6 @@ def test_explain_command() -> None:
 def test_an_invalid_code_is_explained_in_chinese_only() -> None:
     result = CliRunner().invoke(main, ["--lang", "zh", "explain", "0001000010"])
     assert result.exit_code == 1
-    assert "编码应为 12、31、33、34 或 36 位" in result.stderr and "而不是 10 位" in result.stderr
+    assert "编码应为 12、31、33、34、36 或 43 到 48 位" in result.stderr
+    assert "而不是 10 位" in result.stderr
     assert "code" not in result.stderr and " or " not in result.stderr

@@ -24,6 +24,7 @@ from service_codes.codelists import (
     TimeUnit,
 )
 from service_codes.codes import (
+    CaseNumber,
     CatalogCode,
     HandlingItemCode,
     ImplementationCode,
@@ -90,6 +91,7 @@ __all__ = [
     "AgencyNature",
     "AnyMatterType",
     "ApprovalResult",
+    "CaseNumber",
     "CaseType",
     "CatalogCode",
     "CodeInfo",

@@ -30,10 +30,24 @@ class ServiceCodesError(Exception):
 
 
 class InvalidCode(ServiceCodesError):
-    """A code or identifier is not valid; the subclass says what kind of fault."""
+    """A code or identifier is not valid; the subclass says what kind of fault.
+
+    ``resembles`` names what a text that is not the code asked for most resembles (``"local
+    code"``, ``"uscc"``, ``"case number"``, ...), when one can be named.
+    """
 
     default_message = "invalid code"
     default_message_zh = "编码无效"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        message_zh: str | None = None,
+        *,
+        resembles: str | None = None,
+    ) -> None:
+        self.resembles = resembles
+        super().__init__(message, message_zh)
 
 
 class InvalidLength(InvalidCode):

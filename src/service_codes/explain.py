@@ -18,6 +18,7 @@ import attrs
 
 from service_codes.codelists import MatterType, label_zh
 from service_codes.codes import (
+    CaseNumber,
     CatalogCode,
     HandlingItemCode,
     ImplementationCode,
@@ -113,6 +114,15 @@ def explain_code(text: object, types: MatterTypes = STANDARD) -> list[Part]:
             *_implementation(code.implementation, types),
             Part("handling item", "业务办理项", f"{code.seq:02d}", f"handling item {code.seq}",
                  f"第 {code.seq} 个业务办理项"),
+        ]  # fmt: skip
+    if isinstance(code, CaseNumber):
+        day = code.date
+        return [
+            *_implementation(code.implementation, types),
+            Part("application date", "申请日期", f"{day:%Y%m%d}", day.isoformat(),
+                 f"{day.year} 年 {day.month} 月 {day.day} 日"),
+            Part("serial", "流水号", code.serial, f"serial number, {len(code.serial)} digits",
+                 f"流水号，{len(code.serial)} 位"),
         ]  # fmt: skip
     parent = code.parent
     parts = (

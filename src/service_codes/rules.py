@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Final
 
+from service_codes.code_parts import NATIONAL_ORIGIN
 from service_codes.codelists import CaseType, OnlineDepth, TimeUnit, label_zh
-from service_codes.codes import NATIONAL_ORIGIN
 from service_codes.errors import InvalidCode
 from service_codes.identifiers import PROVINCES, region, validate_uscc
 from service_codes.matter_types import FILE_NAME, STANDARD, MatterTypes

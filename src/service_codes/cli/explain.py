@@ -18,7 +18,7 @@ from service_codes.matter_types import MatterTypes
 @CODELISTS
 @click.pass_obj
 def explain(say: Say, code: str, types: MatterTypes) -> None:
-    """Break CODE (catalog, implementation, handling-item or material code) into its parts.
+    """Break CODE (any code of the family, or a case number) into its parts.
 
     An invalid code is named with the part that is wrong (exit 1).
 
