@@ -31,6 +31,7 @@ from service_codes.code_parts import (
     HANDLING_ITEM_KIND,
     IMPLEMENTATION_KIND,
     MATERIAL_KIND,
+    Kind,
     check_handling_item,
     check_main,
     check_material,
@@ -268,6 +269,20 @@ _BUILDERS: Final[dict[type, Callable[..., Code]]] = {
     cls: _builder(cls)
     for cls in (CatalogCode, ImplementationCode, HandlingItemCode, MaterialCode, CaseNumber)
 }
+_KINDS: Final[dict[type, Kind]] = {
+    CatalogCode: CATALOG_KIND,
+    ImplementationCode: IMPLEMENTATION_KIND,
+    HandlingItemCode: HANDLING_ITEM_KIND,
+    MaterialCode: MATERIAL_KIND,
+    CaseNumber: CASE_KIND,
+}
+
+
+def kind_of(code: Code) -> Kind:
+    """The kind of a code, as messages name it ("implementation code", "实施编码")."""
+    return _KINDS[type(code)]
+
+
 # Each length's reader of a text already checked (and compacted) by ``checked_text``.
 _BY_LENGTH: Final[dict[int, Callable[[str], Code]]] = {
     12: CatalogCode._read,

@@ -203,6 +203,17 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     ),
     "registry.nothing-to-repair": ("nothing to repair", "无需修复"),
     "registry.code": ("code: {code}", "编码：{code}"),
+    "registry.code-kind": ("code: {code} ({kind})", "编码：{code}（{kind}）"),
+    "registry.composed": (
+        "{kind}: composed from issued codes, never issued itself",
+        "{kind}：由已发放的编码组合而成，本身不由登记簿发放",
+    ),
+    "registry.rests-on": ("{kind} {code}", "{kind} {code}"),
+    "registry.not-issued": ("not issued here", "本登记簿未发放"),
+    "registry.well-formed-not-issued": (
+        "{code} is well-formed, not issued here",
+        "{code} 格式正确，但本登记簿未发放",
+    ),
     "registry.state": ("state: {state}", "状态：{state}"),
     "registry.in-use": ("in use", "在用"),
     "registry.state-retired": ("retired on {date}: {reason}", "已于 {date} 注销：{reason}"),

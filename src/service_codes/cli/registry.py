@@ -4,15 +4,31 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from service_codes.cli.common import FORCE, Say, fail, io_failure, lang_option, registry_option
-from service_codes.errors import RegistryCorrupt, RegistryUnavailable, ServiceCodesError
+from service_codes.cli.common import (
+    CODELISTS,
+    FORCE,
+    Say,
+    fail,
+    io_failure,
+    lang_option,
+    registry_option,
+)
+from service_codes.errors import (
+    InvalidCode,
+    InvalidCodeLists,
+    RegistryCorrupt,
+    RegistryUnavailable,
+    ServiceCodesError,
+)
 from service_codes.ledger import is_dsn
+from service_codes.lookup import CodeState, look_up
+from service_codes.matter_types import STANDARD, MatterTypes, catalogue_types
 from service_codes.registry import Registry
 
 
@@ -238,40 +254,69 @@ def log(say: Say, as_json: bool) -> None:
 @registry.command()
 @HERE
 @click.argument("code")
+@CODELISTS
 @click.pass_obj
-def show(say: Say, code: str) -> None:
-    """Show a code: the names it answers to, its state and its history.
+def show(say: Say, code: str, types: MatterTypes) -> None:
+    """Show any code: its parts, and the issued codes it rests on with their state and history.
 
-    Example: service-codes registry show 000100001000
+    CODE is a catalog, implementation, handling-item or material code, or a case number.
+    Each issued code it rests on (its catalog code; for a handling item or a material, that
+    part too) is shown with the names it answers to, its state (in use, retired, merged
+    into ..., split into ...) and its history. A well-formed code that is not issued here
+    exits 1; a malformed one exits 2 with the reason.
+
+    Example: service-codes registry show 11450721MB155808114000100001000
     """
     reg = _open_registry(say)
     try:
-        info = reg.info(code)
-    except ServiceCodesError as error:
-        fail(say, error, 1)
-    say("registry.code", code=info.code)
-    say("registry.state", state=_state(say, info.code, info.history))
-    for identity in info.identities:
-        click.echo(f"  {' / '.join(part for part in identity[1:] if part)}")
-    for event in info.history:
-        click.echo(f"  {_event_line(event)}")
+        if types is STANDARD and not is_dsn(_location()):  # a catalogue's own declarations
+            types = catalogue_types(Path(_location()))
+        found = look_up(reg, code, types)
+    except (InvalidCode, InvalidCodeLists, RegistryCorrupt, RegistryUnavailable) as error:
+        fail(say, error, 2)
+    zh = say.lang == "zh"
+    kind = found.kind.name_zh if zh else found.kind.name
+    say("registry.code-kind", code=found.code, kind=kind)
+    width = max(len(part.text) for part in found.parts)
+    for part in found.parts:
+        name, meaning = (part.name_zh, part.meaning_zh) if zh else (part.name, part.meaning)
+        click.echo(
+            "  "
+            + say.text("explain.part", text=f"{part.text:<{width}}", name=name, meaning=meaning)
+        )
+    if found.composed:
+        say("registry.composed", kind=kind)
+    for issued in found.rests_on:
+        say(
+            "registry.rests-on",
+            kind=issued.kind.name_zh if zh else issued.kind.name,
+            code=issued.code,
+        )
+        if issued.info is None:
+            click.echo("  " + say.text("registry.not-issued"))
+            continue
+        click.echo("  " + say.text("registry.state", state=_state(say, issued.state)))
+        for identity in issued.info.identities:
+            click.echo(f"  {' / '.join(part for part in identity[1:] if part)}")
+        for event in issued.info.history:
+            click.echo(f"  {_event_line(event)}")
+    if not found.issued:
+        say("registry.well-formed-not-issued", err=True, code=found.code)
+        sys.exit(1)
 
 
-def _state(say: Say, code: str, history: Sequence[dict[str, Any]]) -> str:
-    """In use, or how the code left use, from its last lifecycle event."""
-    state = say.text("registry.in-use")
-    for event in history:
-        kind, when, why = event.get("event"), event.get("date"), event.get("reason")
-        if kind == "reinstate":
-            state = say.text("registry.in-use")
-        elif kind == "retire" and event.get("code") == code:
-            state = say.text("registry.state-retired", date=when, reason=why)
-        elif kind == "merge" and code in event.get("merged", ()):
-            state = say.text("registry.state-merged", into=event["code"], date=when, reason=why)
-        elif kind == "split" and event.get("code") == code:
-            new = say.join(part["code"] for part in event.get("into", ()))
-            state = say.text("registry.state-split", new=new, date=when, reason=why)
-    return state
+def _state(say: Say, state: CodeState | None) -> str:
+    """In use, or how the code left use."""
+    if state is None or state.state == "in_use":
+        return say.text("registry.in-use")
+    if state.state == "retired":
+        return say.text("registry.state-retired", date=state.date, reason=state.reason)
+    if state.state == "merged":
+        return say.text(
+            "registry.state-merged", into=state.into[0], date=state.date, reason=state.reason
+        )
+    new = say.join(state.into)
+    return say.text("registry.state-split", new=new, date=state.date, reason=state.reason)
 
 
 REASON = click.option("--reason", required=True, help="Why, as it will stand in the ledger.")
