@@ -11,7 +11,7 @@ from conftest import ROOT, without_codes
 
 from service_codes import Registry, from_json, from_xml, to_json, to_xml
 from service_codes.cli import main
-from service_codes.formats.exchange import from_exchange
+from service_codes.formats.exchange_read import from_exchange
 
 CATALOGUE = ROOT / "registry"
 
@@ -217,7 +217,7 @@ def test_export_writes_every_guide_in_the_format(
     assert code == 0 and f"({format_})" in stdout
     files = sorted((out / "guides").iterdir())
     assert len(files) == len(list((catalogue / "guides").glob("*.json")))
-    first = files[0].read_bytes()
+    first = next(f for f in files if f.name == "marriage-registration." + f.suffix[1:]).read_bytes()
     if format_ == "xml":
         assert from_xml(first).catalog_code is not None
     elif format_ == "exchange":

@@ -66,12 +66,13 @@ def test_every_rule_is_documented() -> None:
     assert ids and not [i for i in ids if f"`{i}`" not in text]
 
 
-def test_every_exchange_field_is_documented() -> None:
-    from service_codes.formats.exchange import SUB_RECORDS, TASK_FIELDS
+def test_every_exchange_column_is_documented() -> None:
+    from service_codes.formats.exchange_tables import FAMILIES, tables
 
     text = (ROOT / "docs" / "formats.md").read_text("utf-8")
-    fields = [f.name for f in TASK_FIELDS] + [f.name for fs in SUB_RECORDS.values() for f in fs]
-    assert not [name for name in fields if name not in text]
+    columns = {c.name for f in FAMILIES for t in tables(f) for c in t.columns}
+    assert columns and not [name for name in columns if f"`{name}`" not in text]
+    assert all(f"`up_task_{family}_basic`" in text for family in FAMILIES)
 
 
 def test_cli_and_api_references_are_current() -> None:

@@ -49,7 +49,8 @@ from service_codes.errors import (
 )
 from service_codes.explain import explain_code
 from service_codes.formats import read_guide
-from service_codes.formats.exchange import from_exchange, to_exchange
+from service_codes.formats.exchange import to_exchange
+from service_codes.formats.exchange_read import from_exchange
 from service_codes.formats.html import render_guide
 from service_codes.formats.json import from_json, to_json
 from service_codes.formats.xml import from_xml, to_xml

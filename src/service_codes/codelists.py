@@ -263,6 +263,11 @@ def code(member: enum.StrEnum, scheme: Scheme = "gbt39046") -> str:
         ) from None
 
 
+def has_code(member: enum.StrEnum, scheme: Scheme = "gbt39046") -> bool:
+    """Whether ``scheme`` has a code for ``member``."""
+    return ((type(member), member.value), scheme) in _CODES
+
+
 def from_code(enum_type: type[E], value: str, scheme: Scheme = "gbt39046") -> E:
     """The member of ``enum_type`` that ``value`` stands for in ``scheme``.
 

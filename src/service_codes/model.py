@@ -172,6 +172,7 @@ class Guide:
     catalog_code: CatalogCode | None = None
     implementation_code: ImplementationCode | None = None
     local_codes: tuple[str, ...] = ()
+    local_catalog_code: str | None = None
     state: MatterState = MatterState.IN_USE
     version: int = 1
     effective_date: dt.date | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 import os
 import sys
@@ -33,6 +35,7 @@ from service_codes.cli.common import (
     registry_option,
 )
 from service_codes.codelists import Scheme
+from service_codes.convert import guide_to_data
 from service_codes.errors import (
     InvalidCodeLists,
     InvalidGuide,
@@ -40,7 +43,7 @@ from service_codes.errors import (
     RegistryUnavailable,
     ServiceCodesError,
 )
-from service_codes.formats.exchange import to_exchange
+from service_codes.formats.exchange import Sync, exchange_warnings, to_exchange
 from service_codes.formats.spreadsheet import write_workbook
 from service_codes.ledger import describe, is_dsn
 from service_codes.matter_types import catalogue_types
@@ -213,10 +216,14 @@ def _exchange(
     removed = stale(out / "guides", names, (".json",))
     _guard(say, output, [f"guides/{n}" for n in [*names, *removed]] + ["index.json"])
     guides = _assign(say, location, guides)
+    types = catalogue_types(catalogue)
+    sync = _release(location, guides)
     rendered, refused = [], False
     for source, guide in zip(sources, guides, strict=True):
         try:
-            record = to_exchange(guide, scheme)
+            record = to_exchange(guide, scheme, sync, types)
+            for problem in exchange_warnings(record):
+                say.problem(source, problem)
             rendered.append((json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode())
         except InvalidGuide as error:  # a value the exchange records cannot carry
             refused = True
@@ -240,6 +247,19 @@ def _exchange(
     except OSError as error:
         raise io_failure(say, "io.cannot-write", out, error) from None
     say("export.written", guides=len(index), format="exchange", out=out)
+
+
+def _release(location: str, guides: list[Guide]) -> Sync:
+    """The sync columns of one export: its batch the digest of every guide, its time that of
+    the registry's newest event, so that exporting the same catalogue again is identical."""
+    digest = hashlib.sha256()
+    for guide in guides:
+        digest.update(json.dumps(guide_to_data(guide), sort_keys=True).encode())
+    registry = Registry.open(location)
+    events = registry.events()
+    registry.close()
+    newest = max((str(e.get("date", "")) for e in events), default="1970-01-01")
+    return Sync(digest.hexdigest()[:32], dt.datetime.fromisoformat(newest))
 
 
 def _guard(say: Say, output: Output, relatives: list[str]) -> None:

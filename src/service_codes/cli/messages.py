@@ -202,7 +202,6 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "已截去不完整末行 {removed} 字节",
     ),
     "registry.nothing-to-repair": ("nothing to repair", "无需修复"),
-    "registry.code": ("code: {code}", "编码：{code}"),
     "registry.code-kind": ("code: {code} ({kind})", "编码：{code}（{kind}）"),
     "registry.composed": (
         "{kind}: composed from issued codes, never issued itself",

@@ -1,0 +1,284 @@
+"""Reading exchange records back: the rows of a family's tables into a guide.
+
+Every value that does not read is named by its table, row and column; the texts the writer
+joins (legal bases, steps, special procedures) are split in the form it writes them, and a
+line in another system's wording is kept whole.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, Final
+
+from service_codes import codelists
+from service_codes.codelists import Scheme, TimeUnit
+from service_codes.codes import CatalogCode, ImplementationCode
+from service_codes.convert import guide_to_data
+from service_codes.errors import InvalidCode, InvalidFormat, InvalidGuide
+from service_codes.formats.exchange import NONE, PLATFORM_ONLY, SEPARATOR, ExchangeRecord
+from service_codes.formats.exchange_tables import SYNC, Column, Table, record_family, tables
+from service_codes.matter_types import from_slot
+from service_codes.model import Guide
+from service_codes.problems import Problem
+from service_codes.validation import guide_from_data
+
+_STEP: Final = re.compile(
+    r"(?P<order>\d+)\. (?P<name>[^（]+)（(?P<actor>.+?)"
+    r"(?:，(?P<days>\d+) 个(?P<unit>工作日|自然日))?）(?:：(?P<description>.*))?"
+)
+_LAW: Final = re.compile(r"(?P<law>《[^》]+》)(?P<article>[^：]*)(?:：(?P<text>.*))?")
+_PROCEDURE: Final = re.compile(
+    r"(?P<name>[^（：]+)(?:（(?P<days>\d+) 个(?P<unit>工作日|自然日)）)?(?:：(?P<note>.*))?"
+)
+_UNIT: Final = {"工作日": TimeUnit.WORKING_DAY.value, "自然日": TimeUnit.CALENDAR_DAY.value}
+
+
+def _limit(match: re.Match[str]) -> dict[str, Any] | None:
+    if match["days"] is None:
+        return None
+    return {"value": int(match["days"]), "unit": _UNIT[match["unit"]]}
+
+
+def _laws(text: str) -> list[dict[str, Any]]:
+    found = []
+    for line in filter(None, text.split("\n")):
+        match = _LAW.fullmatch(line)
+        if match is None:  # another system's wording: the whole line names the law
+            found.append({"law": line})
+            continue
+        law: dict[str, Any] = {"law": match["law"]}
+        for key in ("article", "text"):
+            if match[key]:
+                law[key] = match[key]
+        found.append(law)
+    return found
+
+
+def _steps(text: str, agency: str) -> list[dict[str, Any]]:
+    found = []
+    for order, line in enumerate(filter(None, text.split("\n")), start=1):
+        match = _STEP.fullmatch(line)
+        if match is None:  # another system's wording: one step, handled by the agency
+            found.append({"order": order, "name": line, "actor": agency or "实施主体"})
+            continue
+        step: dict[str, Any] = {
+            "order": int(match["order"]),
+            "name": match["name"],
+            "actor": match["actor"],
+        }
+        if _limit(match):
+            step["time_limit"] = _limit(match)
+        if match["description"]:
+            step["description"] = match["description"]
+        found.append(step)
+    return found
+
+
+def _procedures(text: str) -> list[dict[str, Any]]:
+    found = []
+    for line in filter(None, text.split("\n")):
+        if line == NONE:
+            continue
+        match = _PROCEDURE.fullmatch(line)
+        if match is None:
+            found.append({"name": line})
+            continue
+        procedure: dict[str, Any] = {"name": match["name"]}
+        if _limit(match):
+            procedure["time_limit"] = _limit(match)
+        if match["note"]:
+            procedure["note"] = match["note"]
+        found.append(procedure)
+    return found
+
+
+def _read(column: Column, text: str, scheme: Scheme, agency: str) -> Any:
+    kind, enum_type = column.kind, column.enum_type
+    if kind in ("list", "lines", "codes"):
+        values = text.split(SEPARATOR[kind]) if text else []
+        if kind == "codes":
+            assert enum_type is not None
+            return [_member(enum_type, v, scheme).value for v in values]
+        return values
+    if kind == "laws":
+        return _laws(text)
+    if kind == "steps":
+        return _steps(text, agency)
+    if kind == "procedures":
+        return _procedures(text)
+    if text == "":
+        return None
+    if kind == "int":
+        # Longer digit strings are out of every range the schema allows: leave them to it.
+        digits = text.lstrip("-")
+        return int(text) if digits.isascii() and digits.isdigit() and len(digits) <= 9 else text
+    if kind == "flag":
+        return {"1": True, "0": False}.get(text, text)
+    if kind == "date":
+        day = text.replace("-", "")[:8]  # YYYYMMDD, or a datetime column's YYYY-MM-DD ...
+        if len(day) != 8 or not (day.isascii() and day.isdigit()):
+            raise InvalidFormat(
+                f"{text!r} is not a YYYYMMDD date", f"{text!r} 不是 YYYYMMDD 格式的日期"
+            )
+        return f"{day[:4]}-{day[4:6]}-{day[6:]}"
+    if kind == "type":  # the open slot: any two digits, an extension type beyond the list
+        if len(text) != 2 or not (text.isascii() and text.isdigit()):
+            raise InvalidFormat(
+                f"{text!r} is not a two-digit matter type", f"{text!r} 不是 2 位数字的事项类型"
+            )
+        return from_slot(text).value
+    if kind == "code":
+        assert enum_type is not None
+        return _member(enum_type, text, scheme).value
+    if column.path == ("catalog_code",):
+        return str(CatalogCode.parse(text))
+    if column.path == ("implementation_code",):
+        return str(ImplementationCode.parse(text))
+    return text
+
+
+def _member(enum_type: Any, text: str, scheme: Scheme) -> Any:
+    """The member a code stands for, in ``scheme`` or, for a list only it numbers, the
+    platform's."""
+    return codelists.from_code(
+        enum_type, text, "platform" if enum_type in PLATFORM_ONLY else scheme
+    )
+
+
+def _problem(path: str, rule: str, en: str, zh: str) -> Problem:
+    return Problem(path=path, rule=rule, message=en, message_zh=zh)
+
+
+def _read_row(
+    table: Table, row: object, at: str, scheme: Scheme, agency: str, into: dict[str, Any]
+) -> Iterator[Problem]:
+    if not isinstance(row, dict):
+        yield _problem(at, "exchange.shape", "must be an object", "应为对象")
+        return
+    known = {c.name for c in table.columns} | set(SYNC) | {"task_guid", "task_code"}
+    for name in sorted(row.keys() - known - table.ignored):
+        yield _problem(
+            f"{at}/{name}",
+            "exchange.unknown-field",
+            f"{name!r} is not a column of {table.name}",
+            f"{name} 不是 {table.name} 的字段",
+        )
+    for column in table.columns:
+        if column.kind in ("not-said", "position"):
+            continue
+        value = row.get(column.name)
+        text = "" if value is None else str(value) if type(value) is int else value
+        if not isinstance(text, str):
+            yield _problem(f"{at}/{column.name}", "exchange.type", "must be text", "应为文本")
+            continue
+        try:
+            read = _read(column, text, scheme, agency)
+        except InvalidCode as error:
+            yield _problem(f"{at}/{column.name}", "exchange.code", error.message, error.message_zh)
+            continue
+        if read is not None:
+            _put(into, column.path, read)
+
+
+def _put(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    for key in path[:-1]:
+        data = data.setdefault(key, {})
+    data[path[-1]] = value
+
+
+def _order_num(row: object) -> int:
+    number = row.get("order_num") if isinstance(row, dict) else None
+    text = str(number) if number is not None else ""
+    return int(text) if text.isascii() and text.isdigit() else 0
+
+
+def exchange_data(record: ExchangeRecord, scheme: Scheme = "platform") -> dict[str, Any]:
+    """The plain data of a guide that a record's tables carry: what the family's tables hold,
+    and nothing else. Raises :class:`InvalidGuide` naming the table, row and column of every
+    value that does not read (a code, a member of a list, a shape)."""
+    if not isinstance(record, dict):
+        raise InvalidGuide([_problem("", "exchange.shape", "must be an object", "应为对象")])
+    family = record_family(record)
+    own = tables(family)
+    problems = [
+        _problem(
+            f"/{name}",
+            "exchange.unknown-table",
+            f"{name!r} is not a table of the {family} family",
+            f"{name} 不是“{family}”类事项的表",
+        )
+        for name in sorted(record.keys() - {t.name for t in own})
+    ]
+    basic = record.get(own[0].name)
+    if basic is None:
+        problems.append(
+            _problem(
+                "",
+                "exchange.shape",
+                "holds no basic table of any family",
+                "不含任何类别的基本信息表",
+            )
+        )
+    agency = basic.get("dept_name", "") if isinstance(basic, dict) else ""
+    data: dict[str, Any] = {}
+    for table in own:
+        rows = record.get(table.name, [] if table.items else {})
+        if table.items is None:
+            problems += _read_row(table, rows, f"/{table.name}", scheme, str(agency), data)
+            continue
+        if not isinstance(rows, list):
+            problems.append(
+                _problem(f"/{table.name}", "exchange.shape", "must be a list", "应为列表")
+            )
+            continue
+        data[table.items] = []
+        if table.items == "fees":  # a fee's place in the list is its order_num
+            rows = sorted(rows, key=_order_num)
+        for i, row in enumerate(rows):
+            item: dict[str, Any] = {}
+            problems += _read_row(table, row, f"/{table.name}/{i}", scheme, str(agency), item)
+            data[table.items].append(item)
+    if problems:
+        raise InvalidGuide(problems)
+    return data
+
+
+def _merged(base: dict[str, Any], carried: dict[str, Any]) -> dict[str, Any]:
+    """``carried`` over ``base``: records field by field, the rows of a table item by item;
+    a text the tables hold whole (legal bases, steps) replaces what it stands for."""
+    merged = dict(base)
+    for key, value in carried.items():
+        before = base.get(key)
+        if isinstance(before, dict) and isinstance(value, dict):
+            merged[key] = {**before, **value}
+        elif key in _ROWS and isinstance(before, list) and len(before) == len(value):
+            merged[key] = [{**b, **c} for b, c in zip(before, value, strict=True)]
+        else:
+            merged[key] = value
+    return merged
+
+
+_ROWS: Final = frozenset({"materials", "fees", "faqs"})
+
+
+def from_exchange(
+    record: ExchangeRecord, scheme: Scheme = "platform", base: Guide | None = None
+) -> Guide:
+    """Read a guide from its exchange record.
+
+    What the family's tables do not carry comes from ``base`` when one is given (the guide
+    as it stood, say). Without one, a guide's competent department and a material's number
+    of copies, which no table holds, read as the implementing agency and 0, and a field the
+    family's tables lack (the punish, handle and check tables hold no place, hours or
+    service objects) is missing. Raises :class:`InvalidGuide` with the path of every bad
+    value: in the record (table, row, column) for codes and shapes, in the guide for what
+    the schema then finds.
+    """
+    data = exchange_data(record, scheme)
+    if base is not None:
+        return guide_from_data(_merged(guide_to_data(base), data))
+    data.setdefault("competent_department", data.get("agency", {}).get("name", ""))
+    for material in data.get("materials", []):
+        material.setdefault("copies", 0)
+    return guide_from_data(data)
