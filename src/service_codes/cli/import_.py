@@ -11,6 +11,7 @@ import click
 
 from service_codes.cli.common import FORCE, Failure, Say, io_failure, lang_option, progress
 from service_codes.encoding import UnreadableText
+from service_codes.formats.exchange_read import read_exchange_file
 from service_codes.formats.json import to_json
 from service_codes.formats.spreadsheet import read_spreadsheet, template
 from service_codes.output import Output, UnsafeWrite
@@ -40,6 +41,8 @@ def import_(
 ) -> None:
     """Import guides from SOURCE: an .xlsx workbook, or FILE.csv with FILE-materials.csv,
     FILE-steps.csv, ... beside it. A sheet of matters, one per list, linked by the key column.
+    Or FILE.json: the platform's exchange records (one, or a list), each written as
+    guides/<implementation code>.json.
 
     Every bad cell is reported with its sheet, row, column and reason; nothing is written
     unless every row is valid (--partial writes the valid guides and reports the rest).
@@ -49,20 +52,25 @@ def import_(
     Example: service-codes import staff.xlsx --out registry
     (and service-codes import --template staff.xlsx for an empty one)
     """
-    if source.suffix.lower() not in (".xlsx", ".csv"):
+    if source.suffix.lower() not in (".xlsx", ".csv", ".json"):
         raise Failure(say.text("import.neither", path=source))
     if template_:
+        if source.suffix.lower() == ".json":
+            raise Failure(say.text("import.neither", path=source))
         _template(say, source, force)
         return
     if out is None:
         raise Failure(say.text("import.needs-out"))
     try:
-        imported = read_spreadsheet(source)
+        if source.suffix.lower() == ".json":  # the platform's exchange records
+            imported = read_exchange_file(source.read_bytes())
+        else:
+            imported = read_spreadsheet(source)
     except UnreadableText as error:
         raise Failure(f"{source}: {say.error(error)}") from None
     except OSError as error:
         raise io_failure(say, "io.cannot-read", source, error) from None
-    except (ValueError, KeyError, zipfile.BadZipFile) as error:  # not a workbook
+    except (ValueError, KeyError, zipfile.BadZipFile) as error:  # not a workbook, not JSON
         raise Failure(say.text("io.cannot-read", path=source, reason=error)) from None
     zh = say.lang == "zh"
     for problem in imported.problems:

@@ -127,8 +127,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "explain.part": ("{text}  {name}: {meaning}", "{text}  {name}：{meaning}"),
     # import
     "import.neither": (
-        "{path} is neither an .xlsx workbook nor a .csv file",
-        "{path} 既不是 .xlsx 工作簿，也不是 .csv 文件",
+        "{path} is neither an .xlsx workbook, a .csv file nor a .json file of exchange records",
+        "{path} 既不是 .xlsx 工作簿、.csv 文件，也不是交换记录 .json 文件",
     ),
     "import.needs-out": (
         "--out is required to import: the catalogue folder to write guides/<key>.json into",

@@ -7,6 +7,7 @@ line in another system's wording is kept whole.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any, Final
@@ -18,6 +19,7 @@ from service_codes.convert import guide_to_data
 from service_codes.errors import InvalidCode, InvalidFormat, InvalidGuide
 from service_codes.formats.exchange import NONE, PLATFORM_ONLY, SEPARATOR, ExchangeRecord
 from service_codes.formats.exchange_tables import SYNC, Column, Table, record_family, tables
+from service_codes.formats.spreadsheet_read import Imported, RowProblem
 from service_codes.matter_types import from_slot
 from service_codes.model import Guide
 from service_codes.problems import Problem
@@ -282,3 +284,32 @@ def from_exchange(
     for material in data.get("materials", []):
         material.setdefault("copies", 0)
     return guide_from_data(data)
+
+
+def read_exchange_file(data: bytes) -> Imported:
+    """The guides of a file of exchange records (one record, or a list of them), keyed by
+    their implementation code; every value that does not read is a problem at its record,
+    table and column, and the record is left out. Raises ValueError for text that is not
+    JSON."""
+    records = json.loads(data.decode("utf-8"))
+    if not isinstance(records, list):
+        records = [records]
+    guides: dict[str, Guide] = {}
+    problems: list[RowProblem] = []
+    for number, record in enumerate(records, start=1):
+        try:
+            guide = from_exchange(record)
+        except InvalidGuide as error:
+            problems += (_row_problem(number, p) for p in error.problems)
+            continue
+        key = str(guide.implementation_code or guide.catalog_code or f"record-{number}")
+        guides[key] = guide
+    return Imported(guides, tuple(problems))
+
+
+def _row_problem(number: int, problem: Problem) -> RowProblem:
+    """A record's problem where staff find it: its table (or the guide), record and column."""
+    table, _, rest = problem.path.lstrip("/").partition("/")
+    if not table.startswith("up_task_"):  # the schema's, at a field of the guide
+        table, rest = "guide", problem.path.lstrip("/")
+    return RowProblem(table, number, rest or "—", problem.message, problem.message_zh)

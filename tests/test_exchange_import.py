@@ -1,0 +1,66 @@
+"""``service-codes import`` of the platform's exchange records: every row kept or named."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import ROOT
+
+from service_codes import from_json
+from service_codes.cli import main
+from service_codes.matter_types import ExtensionType
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["--lang", "en", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _exported(tmp_path: Path) -> list[dict[str, object]]:
+    catalogue = tmp_path / "catalogue"
+    shutil.copytree(ROOT / "registry" / "guides", catalogue / "guides")
+    out = tmp_path / "export"
+    assert _run("export", str(catalogue), "--format", "exchange", "--out", str(out))[0] == 0
+    records = [json.loads(p.read_text("utf-8")) for p in sorted((out / "guides").glob("*.json"))]
+    return [r for r in records if "up_task_general_basic" in r or "up_task_public_basic" in r]
+
+
+def test_the_platforms_records_import_with_every_bad_row_named(tmp_path: Path) -> None:
+    records = _exported(tmp_path)
+    extension = json.loads(json.dumps(records[0]))
+    basic = extension.get("up_task_general_basic") or extension["up_task_public_basic"]
+    basic["task_type"] = "99"
+    basic["catalog_code"] = basic["catalog_code"][:2] + "99" + basic["catalog_code"][4:]
+    basic["task_code"] = basic["task_code"][:21] + "99" + basic["task_code"][23:]
+    basic.update(local_task_code="XK00101000", local_catalog_code="610113-XK-0001")
+    for row in extension.values():
+        for each in row if isinstance(row, list) else [row]:
+            each["task_code"] = basic["task_code"]
+    broken = json.loads(json.dumps(records[1]))
+    broken_basic = broken.get("up_task_general_basic") or broken["up_task_public_basic"]
+    broken_basic["task_code"] = "E-000004-001-000-0001-00000001"
+    table = "up_task_general_basic" if "up_task_general_basic" in broken else "up_task_public_basic"
+    source = tmp_path / "platform.json"
+    source.write_text(json.dumps([*records[2:], extension, broken], ensure_ascii=False), "utf-8")
+    catalogue = tmp_path / "imported"
+    code, _, stderr = _run("import", str(source), "--out", str(catalogue))
+    assert code == 1 and "nothing was written" in stderr
+    number = len(records) - 2 + 2  # the broken record is the last
+    assert f"{table}, row {number}, task_code: " in stderr and "local code" in stderr
+    code, stdout, stderr = _run("import", str(source), "--out", str(catalogue), "--partial")
+    assert code == 1 and f"{len(records) - 1} guides written" in stdout
+    written = {p.stem: from_json(p.read_bytes()) for p in (catalogue / "guides").glob("*.json")}
+    kept = written[basic["task_code"]]
+    assert kept.matter_type == ExtensionType("99")
+    assert kept.local_codes == ("XK00101000",) and kept.local_catalog_code == "610113-XK-0001"
+    assert len(written) == len(records) - 1
+
+
+def test_a_file_that_is_not_json_is_a_clear_error(tmp_path: Path) -> None:
+    source = tmp_path / "platform.json"
+    source.write_text("[{", "utf-8")
+    code, _, stderr = _run("import", str(source), "--out", str(tmp_path / "out"))
+    assert code == 2 and "platform.json" in stderr and "Traceback" not in stderr
