@@ -11,13 +11,8 @@ import pytest
 from conftest import ROOT
 
 from service_codes import Registry, from_json, from_xml, to_json
-from service_codes.build import (
-    MANIFEST,
-    BuildError,
-    CatalogueInvalid,
-    Listener,
-    build,
-)
+from service_codes.build import CatalogueInvalid, Listener, build
+from service_codes.manifest import MANIFEST, BuildError
 
 sys.path.insert(0, str(ROOT / "bench"))
 import synth

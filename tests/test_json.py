@@ -274,7 +274,7 @@ def test_a_dtd_in_utf16_with_a_byte_order_mark_is_still_refused() -> None:
 
 
 def test_the_build_check_reports_reading_and_rule_problems_at_once(data: dict) -> None:  # type: ignore[type-arg]
-    from service_codes.build import read_and_check
+    from service_codes.formats import read_and_check
 
     guide = from_json(json.dumps(data))
     assert read_and_check(to_json(guide).encode("gb18030")) == (guide, validate(guide))

@@ -14,8 +14,8 @@ from strategies import FAULTS, Fault, faulty_guides, guides
 
 from service_codes import Guide, InvalidGuide, Severity, TimeLimit, TimeUnit, from_json, validate
 from service_codes import rules as rule_module
-from service_codes.build import read_and_check
 from service_codes.convert import guide_to_data
+from service_codes.formats import read_and_check
 from service_codes.identifiers import uscc_check_character
 from service_codes.schemas import guide_schema
 from service_codes.validation import guide_from_data, pointer, schema_problems

@@ -267,7 +267,7 @@ def test_an_unmapped_xsd_error_gets_a_chinese_message_of_its_own() -> None:
 def test_an_xsd_fault_does_not_hide_the_rules_of_other_fields() -> None:
     import attrs
 
-    from service_codes.build import read_and_check
+    from service_codes.formats import read_and_check
 
     guide = from_json((ROOT / "registry" / "guides" / "marriage-registration.json").read_bytes())
     late = attrs.evolve(

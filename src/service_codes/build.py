@@ -20,28 +20,33 @@ library version changed since the manifest was written.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import pickle
 import shutil
 import tempfile
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from importlib.metadata import version
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any, Final, Literal, NamedTuple
 
 import attrs
 
 from service_codes.convert import guide_to_data
-from service_codes.errors import InvalidGuide, ServiceCodesError
-from service_codes.formats import is_xml, read_guide
-from service_codes.formats.json import data_to_json, json_data
-from service_codes.formats.xml import data_to_xml, read_xml
+from service_codes.errors import ServiceCodesError
+from service_codes.formats import read_and_check, read_guide
+from service_codes.formats.json import data_to_json
+from service_codes.formats.xml import data_to_xml
 from service_codes.ledger import is_dsn
-from service_codes.matter_types import STANDARD, MatterTypes, catalogue_types
-from service_codes.model import Guide
+from service_codes.manifest import (
+    MANIFEST,
+    BuildError,
+    Format,
+    Previous,
+    by_name,
+    manifest_header,
+    read_manifest,
+)
+from service_codes.matter_types import MatterTypes, catalogue_types
 from service_codes.output import (
     Mark,
     Output,
@@ -53,23 +58,17 @@ from service_codes.output import (
     stale,
     write_file,
 )
+from service_codes.parallel import executor, ordered
 from service_codes.problems import Report
 from service_codes.registry import Registry
 from service_codes.requests import CodeRequest, GuideCodes, MatterRequest, code_request, with_codes
-from service_codes.validation import check_data
 
-Format = Literal["json", "xml"]
 # Both formats are written from one unstructuring of the guide.
 RENDER: Final[dict[str, Callable[[dict[str, Any]], bytes]]] = {
     "json": data_to_json,
     "xml": data_to_xml,
 }
 BATCH: Final = 500  # guides per task: big enough to amortize a round trip, small in memory
-MANIFEST: Final = "manifest.tsv"
-
-
-class BuildError(ServiceCodesError):
-    """The build cannot go on: no guides, or a guide changed while it ran."""
 
 
 class CatalogueInvalid(ServiceCodesError):
@@ -136,23 +135,6 @@ class Checked(NamedTuple):
     def valid(self) -> CodeRequest:
         assert self.request is not None, "only valid guides get this far"
         return self.request
-
-
-def read_and_check(data: bytes, types: MatterTypes = STANDARD) -> tuple[Guide | None, Report]:
-    """A guide's bytes (JSON or XML) read and validated: every problem in one report.
-
-    The guide is None when it does not read; the rules still run on the well-formed parts,
-    beside the schema's (or the XSD's) problems. ``types`` are those its catalogue declares.
-    """
-    try:
-        if is_xml(data):
-            return check_data(*read_xml(data), types=types)
-        plain, repeated = json_data(data)
-    except InvalidGuide as error:
-        return None, Report(error.problems)
-    # A repeated key is a fault of the text, not of a field: the data is judged whole.
-    guide, report = check_data(plain, types=types)
-    return (None, Report(repeated + report.problems)) if repeated else (guide, report)
 
 
 def _read(path: Path) -> bytes:
@@ -226,122 +208,7 @@ def _write_batch(
     return entries
 
 
-# --- the manifest of the last build ------------------------------------------------------
-
-
-def _header(formats: tuple[Format, ...], registry: Registry, types: MatterTypes) -> str:
-    # Declared types change the warnings (and the labels) of the guides: a reason to rebuild.
-    declared = [[d.code, d.label_zh, d.family.value] for d in types.declared]
-    return json.dumps(
-        {
-            "library": version("service-codes"),
-            "formats": formats,
-            "ledger": registry.head,
-            "types": declared,
-        },
-        ensure_ascii=False,
-    )
-
-
-def previous_formats(out: Path) -> tuple[Format, ...] | None:
-    """The formats the last build into ``out`` wrote, from its manifest; None if none."""
-    try:
-        with (out / MANIFEST).open(encoding="utf-8") as file:
-            formats = json.loads(file.readline())["formats"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    known = [f for f in formats if f in RENDER] if isinstance(formats, list) else []
-    return tuple(known) or None
-
-
-class Previous(NamedTuple):
-    """One guide in the manifest of the last build."""
-
-    name: str
-    digest: str
-    entry: str
-
-
-def _previous(out: Path, header: str) -> Iterator[Previous] | None:
-    """The last build's guides in name order, if its manifest fits this build; else None."""
-    try:
-        file = (out / MANIFEST).open(encoding="utf-8")
-    except OSError:
-        return None
-    if file.readline().rstrip("\n") != header:
-        file.close()
-        return None
-
-    def rows() -> Iterator[Previous]:
-        with file:
-            for number, line in enumerate(file, start=2):
-                try:
-                    digest, name, entry = line.rstrip("\n").split("\t")
-                    yield Previous(json.loads(name), digest, entry)
-                except ValueError:
-                    raise BuildError(
-                        f"{out / MANIFEST} is damaged at line {number};"
-                        " build without --incremental",
-                        f"{out / MANIFEST} 第 {number} 行已损坏，请不带 --incremental 重新构建",
-                    ) from None
-
-    return rows()
-
-
-def _lookup(rows: Iterator[Previous] | None) -> Callable[[str], Previous | None]:
-    """Find rows by name, for names asked in increasing order (a merge join)."""
-    pending: Previous | None = None
-
-    def find(name: str) -> Previous | None:
-        nonlocal pending
-        if rows is None:
-            return None
-        while pending is None or pending.name < name:
-            pending = next(rows, None)
-            if pending is None:
-                return None
-        return pending if pending.name == name else None
-
-    return find
-
-
 # --- the parent ----------------------------------------------------------------------------
-
-
-class _Inline(Executor):
-    """Runs each task as it is submitted: one process, nothing pickled."""
-
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        future: Future[Any] = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as error:
-            future.set_exception(error)
-        return future
-
-
-def _pool(workers: int, batches: int) -> Executor:
-    if workers <= 1 or batches <= 1:
-        return _Inline()
-    # A fork server that has imported the library starts workers quickly, without
-    # copying the parent's registry or forking its threads.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    return ProcessPoolExecutor(workers, mp_context=context)
-
-
-def _ordered(
-    pool: Executor, calls: Iterable[tuple[Any, Callable[..., Any], tuple[Any, ...]]], ahead: int
-) -> Iterator[tuple[Any, Any]]:
-    """(context, result) of each (context, function, arguments) in order, ``ahead`` at a time."""
-    running: deque[tuple[Any, Future[Any]]] = deque()
-    for context, fn, args in calls:
-        running.append((context, pool.submit(fn, *args)))
-        if len(running) >= ahead:
-            context, future = running.popleft()
-            yield context, future.result()
-    for context, future in running:
-        yield context, future.result()
 
 
 def source_names(guides: Path) -> list[str]:
@@ -398,11 +265,11 @@ def build(
     opened = None
     if incremental and (shared or _has_ledger(Path(location))):
         opened = Registry.open(location)
-    previous = _previous(out, _header(formats, opened, types)) if opened else None
+    previous = read_manifest(out, manifest_header(formats, opened, types)) if opened else None
     batches = [names[i : i + batch] for i in range(0, len(names), batch)]
     ahead = 2 * max(workers, 1)
     output = Output(out, force=force)
-    with _pool(workers, len(batches)) as pool, tempfile.TemporaryFile() as spill:
+    with executor(workers, len(batches)) as pool, tempfile.TemporaryFile() as spill:
         checked = _check(pool, batches, guides, output, formats, types, previous, ahead)
         counts = Counts()
         matters: set[MatterRequest] = set()
@@ -466,7 +333,7 @@ def _check(
     ahead: int,
 ) -> Iterator[tuple[list[Checked | Previous], list[tuple[str, Report]], list[tuple[Path, Risk]]]]:
     """Pass 1: each batch's findings (the manifest's row where a guide is unchanged)."""
-    find = _lookup(previous)
+    find = by_name(previous)
     suffixes = tuple(f".{f}" for f in formats)
 
     def calls() -> Iterator[tuple[Any, Callable[..., Any], tuple[Any, ...]]]:
@@ -476,7 +343,7 @@ def _check(
             args = (guides, output.root, output.mark, suffixes, types, batch, digests)
             yield rows, _check_batch, args
 
-    for rows, findings in _ordered(pool, calls(), ahead):
+    for rows, findings in ordered(pool, calls(), ahead):
         found = [f if f is not None else row for f, row in zip(findings.found, rows, strict=True)]
         yield found, findings.reports, findings.at_risk
 
@@ -511,7 +378,7 @@ def _write(
     ):
         index.write("[")
         separator = "\n"
-        for (names, found), entries in _ordered(pool, calls(), ahead):
+        for (names, found), entries in ordered(pool, calls(), ahead):
             written = iter(entries)
             for name, finding in zip(names, found, strict=True):
                 entry = next(written) if isinstance(finding, Checked) else finding.entry
@@ -539,7 +406,7 @@ def _finish(
     # The header records the ledger as this build left it, so it goes on top last.
     rows = out / f".{MANIFEST}.tmp"
     with (out / f".{MANIFEST}.new").open("w", encoding="utf-8") as manifest, rows.open() as body:
-        manifest.write(_header(formats, registry, types) + "\n")
+        manifest.write(manifest_header(formats, registry, types) + "\n")
         shutil.copyfileobj(body, manifest)
     os.replace(out / f".{MANIFEST}.new", out / MANIFEST)
     rows.unlink()

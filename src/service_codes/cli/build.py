@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import json
 import os
 import sys
@@ -15,13 +13,10 @@ from typing import Any, Literal
 import click
 
 from service_codes.build import (
-    BuildError,
     Built,
     CatalogueInvalid,
-    Format,
     Listener,
     build,
-    previous_formats,
 )
 from service_codes.cli.common import (
     FORCE,
@@ -35,7 +30,6 @@ from service_codes.cli.common import (
     registry_option,
 )
 from service_codes.codelists import Scheme
-from service_codes.convert import guide_to_data
 from service_codes.errors import (
     InvalidCodeLists,
     InvalidGuide,
@@ -43,9 +37,10 @@ from service_codes.errors import (
     RegistryUnavailable,
     ServiceCodesError,
 )
-from service_codes.formats.exchange import Sync, exchange_warnings, to_exchange
+from service_codes.formats.exchange import exchange_warnings, release_sync, to_exchange
 from service_codes.formats.spreadsheet import write_workbook
 from service_codes.ledger import describe, is_dsn
+from service_codes.manifest import BuildError, Format, previous_formats
 from service_codes.matter_types import catalogue_types
 from service_codes.model import Guide
 from service_codes.output import NestedOutput, Output, UnsafeWrite, index_line, refuse_nested, stale
@@ -217,7 +212,9 @@ def _exchange(
     _guard(say, output, [f"guides/{n}" for n in [*names, *removed]] + ["index.json"])
     guides = _assign(say, location, guides)
     types = catalogue_types(catalogue)
-    sync = _release(location, guides)
+    registry = Registry.open(location)
+    sync = release_sync(guides, registry.events())
+    registry.close()
     rendered, refused = [], False
     for source, guide in zip(sources, guides, strict=True):
         try:
@@ -247,19 +244,6 @@ def _exchange(
     except OSError as error:
         raise io_failure(say, "io.cannot-write", out, error) from None
     say("export.written", guides=len(index), format="exchange", out=out)
-
-
-def _release(location: str, guides: list[Guide]) -> Sync:
-    """The sync columns of one export: its batch the digest of every guide, its time that of
-    the registry's newest event, so that exporting the same catalogue again is identical."""
-    digest = hashlib.sha256()
-    for guide in guides:
-        digest.update(json.dumps(guide_to_data(guide), sort_keys=True).encode())
-    registry = Registry.open(location)
-    events = registry.events()
-    registry.close()
-    newest = max((str(e.get("date", "")) for e in events), default="1970-01-01")
-    return Sync(digest.hexdigest()[:32], dt.datetime.fromisoformat(newest))
 
 
 def _guard(say: Say, output: Output, relatives: list[str]) -> None:

@@ -12,10 +12,10 @@ from typing import Any, NoReturn, TypeVar, cast
 import attrs
 import click
 
-from service_codes.build import read_and_check
 from service_codes.cli import messages
 from service_codes.cli.messages import Lang
 from service_codes.errors import InvalidCodeLists, ServiceCodesError
+from service_codes.formats import read_and_check
 from service_codes.ledger import LOCATION_VARIABLE
 from service_codes.matter_types import STANDARD, MatterTypes, read_matter_types
 from service_codes.model import Guide

@@ -5,9 +5,13 @@ from __future__ import annotations
 import codecs
 
 from service_codes.encoding import UnreadableText, decode
-from service_codes.formats.json import from_json
-from service_codes.formats.xml import from_xml
+from service_codes.errors import InvalidGuide
+from service_codes.formats.json import from_json, json_data
+from service_codes.formats.xml import from_xml, read_xml
+from service_codes.matter_types import STANDARD, MatterTypes
 from service_codes.model import Guide
+from service_codes.problems import Report
+from service_codes.validation import check_data
 
 # UTF-16 and UTF-32 (whose little-endian mark starts with UTF-16's): the bytes after the mark
 # are not ASCII, so the text must be decoded to see its first character.
@@ -37,3 +41,20 @@ def is_xml(data: bytes | str) -> bool:
     if isinstance(data, str):
         return data.lstrip("\ufeff \t\r\n").startswith("<")
     return isinstance(data, bytes) and data.removeprefix(codecs.BOM_UTF8).lstrip().startswith(b"<")
+
+
+def read_and_check(data: bytes, types: MatterTypes = STANDARD) -> tuple[Guide | None, Report]:
+    """A guide's bytes (JSON or XML) read and validated: every problem in one report.
+
+    The guide is None when it does not read; the rules still run on the well-formed parts,
+    beside the schema's (or the XSD's) problems. ``types`` are those its catalogue declares.
+    """
+    try:
+        if is_xml(data):
+            return check_data(*read_xml(data), types=types)
+        plain, repeated = json_data(data)
+    except InvalidGuide as error:
+        return None, Report(error.problems)
+    # A repeated key is a fault of the text, not of a field: the data is judged whole.
+    guide, report = check_data(plain, types=types)
+    return (None, Report(repeated + report.problems)) if repeated else (guide, report)

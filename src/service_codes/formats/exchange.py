@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import uuid
+from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
 import attrs
@@ -67,6 +68,16 @@ def default_sync(guide: Guide) -> Sync:
     digest = hashlib.sha256(json.dumps(guide_to_data(guide), sort_keys=True).encode()).hexdigest()
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
     return Sync(digest[:32], dt.datetime.fromtimestamp(epoch, dt.UTC).replace(tzinfo=None))
+
+
+def release_sync(guides: Iterable[Guide], events: Iterable[Mapping[str, Any]]) -> Sync:
+    """The sync columns of one release: its batch the digest of every guide, its time that of
+    the registry's newest event, so that exporting the same catalogue again is identical."""
+    digest = hashlib.sha256()
+    for guide in guides:
+        digest.update(json.dumps(guide_to_data(guide), sort_keys=True).encode())
+    newest = max((str(e.get("date", "")) for e in events), default="1970-01-01")
+    return Sync(digest.hexdigest()[:32], dt.datetime.fromisoformat(newest))
 
 
 # --- writing -------------------------------------------------------------------------------
