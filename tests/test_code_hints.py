@@ -70,3 +70,12 @@ def test_a_short_run_of_digits_still_suggests_lost_zeros() -> None:
     with pytest.raises(InvalidLength) as caught:
         parse_code("104002000")
     assert "'000104002000'" in caught.value.message and caught.value.resembles is None
+
+
+@pytest.mark.parametrize("letter", ["ﬀ", "ı", "ſ", "ß"])
+def test_only_ascii_letters_are_read_in_capitals(letter: str) -> None:
+    text = "91110000MA" + letter + "12340G4000104002000"
+    with pytest.raises(InvalidCode):
+        parse_code(text)
+    with pytest.raises(InvalidCode):
+        parse_code(text.lower())

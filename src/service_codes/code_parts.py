@@ -7,6 +7,7 @@ the USCC inside a code.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable, Iterable
 from typing import Any, Final
 
@@ -218,12 +219,16 @@ def nearest(text: str, kind: Kind, lengths: tuple[int, ...]) -> Hint | None:
     )
 
 
+_ASCII_UPPER: Final = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
+
+
 def compact(text: str) -> str:
     """A code as python-stdnum's ``compact`` reads a number: no spaces, letters in capitals.
 
     Hyphens stay: no code of the family holds one, and a text that does is a local code.
     """
-    return "".join(text.split()).upper()
+    # Only ASCII letters are read in capitals: str.upper would turn 'ﬀ' into 'FF'.
+    return "".join(text.split()).translate(_ASCII_UPPER)
 
 
 def checked_text(text: object, kind: Kind, lengths: tuple[int, ...]) -> str:
