@@ -39,20 +39,10 @@ def family(guide: Guide) -> str:
 
 
 def writable(guide: Guide) -> Guide:
-    """The guide with its texts free of what the records join and split them with."""
+    """The guide with its lists free of the separators the records join them with."""
 
     def clean(text: str, marks: str = "\n") -> str:
         return re.sub(f"[{marks}]", "_", text)
-
-    marks = "\n（），：。"  # the marks a step or special procedure line is read by
-
-    def steps(s: Any) -> Any:
-        return attrs.evolve(
-            s,
-            name=clean(s.name, marks),
-            actor=clean(s.actor, marks),
-            description=s.description and clean(s.description),
-        )
 
     return attrs.evolve(
         guide,
@@ -61,20 +51,6 @@ def writable(guide: Guide) -> Guide:
         joint_agencies=tuple(clean(a, "\n,") for a in guide.joint_agencies),
         intermediary_services=tuple(clean(i, "\n,") for i in guide.intermediary_services),
         online_urls=tuple(clean(u, "\n,") for u in guide.online_urls),
-        steps=tuple(map(steps, guide.steps)),
-        special_procedures=tuple(
-            attrs.evolve(p, name=clean(p.name, marks), note=p.note and clean(p.note))
-            for p in guide.special_procedures
-        ),
-        legal_basis=tuple(
-            attrs.evolve(
-                b,
-                law=clean(b.law),
-                article=b.article and clean(b.article),
-                text=b.text and clean(b.text),
-            )
-            for b in guide.legal_basis
-        ),
     )
 
 
@@ -92,22 +68,58 @@ def through_json(record: dict[str, Any]) -> dict[str, Any]:
 
 
 @given(guides().map(writable), st.sampled_from(["platform", "gbt39046"]))
-def test_the_tables_keep_what_they_carry(guide: Guide, scheme: str) -> None:
+def test_the_tables_keep_what_they_carry_or_refuse_it(guide: Guide, scheme: str) -> None:
     if scheme == "gbt39046":
-        objects = [
-            o for o in guide.service_objects if o is not ServiceObject.UNINCORPORATED_ENTERPRISE
-        ]
+        unincorporated = ServiceObject.UNINCORPORATED_ENTERPRISE
+        objects = [o for o in guide.service_objects if o is not unincorporated]
         guide = attrs.evolve(guide, service_objects=tuple(objects) or (ServiceObject.ENTERPRISE,))
-    record = to_exchange(guide, scheme, SYNC)  # type: ignore[arg-type]
+    try:
+        record = to_exchange(guide, scheme, SYNC)  # type: ignore[arg-type]
+    except InvalidGuide as error:  # a text that would read back as another: never written
+        assert {p.rule for p in error.problems} <= {"exchange.ambiguous", "exchange.separator"}
+        return
     for rows in record.values():
         for row in rows if isinstance(rows, list) else [rows]:
             assert all(isinstance(value, str) for value in row.values())
-    # Read back over the guide (for what the family's tables lack), the rows are the same.
+    # Read back over the guide (for what the family's tables lack), the rows are the same,
+    # and the texts the tables hold whole come back as they were.
     again = from_exchange(through_json(record), scheme, base=guide)  # type: ignore[arg-type]
     assert to_exchange(again, scheme, SYNC) == record  # type: ignore[arg-type]
+    assert again.steps == carried_steps(guide) and again.legal_basis == guide.legal_basis
     if family(guide) in WHOLE:  # and these tables hold all a guide needs
+        assert again.special_procedures == tuple(
+            attrs.evolve(p, time_limit=p.time_limit and attrs.evolve(p.time_limit, note=None))
+            for p in guide.special_procedures
+        )
         back = from_exchange(through_json(record), scheme)  # type: ignore[arg-type]
         assert to_exchange(back, scheme, SYNC) == record  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("field", "change"),
+    [
+        ("steps", lambda s: attrs.evolve(s, name="受理（窗口）")),
+        ("steps", lambda s: attrs.evolve(s, actor="民政局，3 个工作日", time_limit=None)),
+        ("legal_basis", lambda b: attrs.evolve(b, law="婚姻登记条例", article="第四条")),
+        ("legal_basis", lambda b: attrs.evolve(b, law="《条例》《细则》")),
+        ("special_procedures", lambda p: attrs.evolve(p, name="无")),
+    ],
+)
+def test_a_text_that_would_read_back_as_another_is_refused_at_its_field(
+    field: str, change: Any
+) -> None:
+    from service_codes.model import SpecialProcedure
+
+    guide = next(g for g in BUNDLED if family(g) == "general")
+    if field == "special_procedures":
+        guide = attrs.evolve(guide, special_procedures=(SpecialProcedure(name="听证"),))
+    items = getattr(guide, field)
+    changed = attrs.evolve(guide, **{field: (change(items[0]), *items[1:])})
+    with pytest.raises(InvalidGuide) as caught:
+        to_exchange(changed, sync=SYNC)
+    (problem,) = caught.value.problems
+    assert (problem.path, problem.rule) == (f"/{field}/0", "exchange.ambiguous")
+    assert problem.message_zh and problem.message != problem.message_zh
 
 
 @pytest.mark.parametrize("guide", BUNDLED, ids=lambda g: g.name)
@@ -126,7 +138,8 @@ def test_bundled_guides_read_back_as_what_the_tables_carry(guide: Guide) -> None
     else:  # the punish, handle and check tables hold no place, hours or service objects
         with pytest.raises(InvalidGuide) as caught:
             from_exchange(through_json(record))
-        assert {p.rule for p in caught.value.problems} == {"schema.required"}
+        (problem,) = caught.value.problems
+        assert problem.rule == "exchange.family-incomplete" and "place" in problem.message
         back = from_exchange(through_json(record), base=guide)
         assert back == attrs.evolve(guide, steps=back.steps) and back.steps == carried_steps(guide)
 
@@ -168,7 +181,7 @@ def test_codes_flags_dates_joins_and_renderings() -> None:
 
 
 def test_row_guids_are_derived_from_the_code_and_link_the_rows() -> None:
-    guide = next(g for g in BUNDLED if g.faqs and family(g) == "general")
+    guide = coded(next(g for g in BUNDLED if g.faqs and family(g) == "general"))
     record = to_exchange(guide, sync=SYNC)
     assert to_exchange(guide, sync=SYNC) == record  # a re-export is identical
     basic = record["up_task_general_basic"]
@@ -264,19 +277,49 @@ def test_what_the_platform_exports_reads() -> None:
     assert guide.local_codes == ("XK00101000",) and guide.local_catalog_code == "610113-XK-0001"
 
 
+def coded(guide: Guide) -> Guide:
+    """The guide with a catalog and an implementation code."""
+    catalog = CatalogCode("00", guide.matter_type, 5, 3)
+    implementation = ImplementationCode(guide.agency.uscc, guide.level, catalog)
+    return attrs.evolve(guide, catalog_code=catalog, implementation_code=implementation)
+
+
 def test_a_type_beyond_the_standard_list_is_kept() -> None:
-    catalog = CatalogCode("00", GENERAL.matter_type, 5, 3)
-    coded = attrs.evolve(
-        GENERAL,
-        catalog_code=catalog,
-        implementation_code=ImplementationCode(GENERAL.agency.uscc, GENERAL.level, catalog),
-    )
-    record = to_exchange(coded, sync=SYNC)
+    record = to_exchange(coded(GENERAL), sync=SYNC)
     record[B]["task_type"] = "99"
     record[B]["catalog_code"] = record[B]["catalog_code"][:2] + "99" + record[B]["catalog_code"][4:]
     code = record[B]["task_code"]
-    record[B]["task_code"] = code[:21] + "99" + code[23:]
+    for rows in record.values():  # every row names the implementation
+        for row in rows if isinstance(rows, list) else [rows]:
+            row["task_code"] = code[:21] + "99" + code[23:]
+    for rows in record.values():
+        for row in rows if isinstance(rows, list) else []:
+            row.pop("task_guid")  # the basic row's guid was the old code's
     guide = from_exchange(record)
     assert guide.matter_type == ExtensionType("99") and str(guide.catalog_code)[2:4] == "99"
     again = to_exchange(guide, sync=SYNC)[B]
     assert (again["task_type"], again["task_code"]) == ("99", record[B]["task_code"])
+
+
+def test_a_child_row_of_another_matter_is_named() -> None:
+    record = to_exchange(GENERAL, sync=SYNC)
+    record[M][0]["task_code"] = "11610113038161643P4000100005003"
+    record[M][0]["task_guid"] = "another"
+    with pytest.raises(InvalidGuide) as caught:
+        from_exchange(record)
+    found = {(p.path, p.rule) for p in caught.value.problems}
+    assert found == {
+        (f"/{M}/0/task_code", "exchange.foreign-row"),
+        (f"/{M}/0/task_guid", "exchange.foreign-row"),
+    }
+
+
+@pytest.mark.parametrize("date", ["20240203xyz", "2024-02-03junk", "2024020", "2024/02/03"])
+def test_a_date_with_anything_else_is_refused(date: str) -> None:
+    record = to_exchange(GENERAL, sync=SYNC)
+    record[B]["plan_effective_date"] = date
+    with pytest.raises(InvalidGuide) as caught:
+        from_exchange(record)
+    assert (f"/{B}/plan_effective_date", "exchange.code") in {
+        (p.path, p.rule) for p in caught.value.problems
+    }

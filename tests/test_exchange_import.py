@@ -24,12 +24,20 @@ def _exported(tmp_path: Path) -> list[dict[str, object]]:
     shutil.copytree(ROOT / "registry" / "guides", catalogue / "guides")
     out = tmp_path / "export"
     assert _run("export", str(catalogue), "--format", "exchange", "--out", str(out))[0] == 0
-    records = [json.loads(p.read_text("utf-8")) for p in sorted((out / "guides").glob("*.json"))]
+    return [json.loads(p.read_text("utf-8")) for p in sorted((out / "guides").glob("*.json"))]
+
+
+def _basic(record: dict[str, object]) -> dict[str, str]:
+    return next(v for k, v in record.items() if k.endswith("_basic"))  # type: ignore[return-value]
+
+
+def _whole(records: list[dict[str, object]]) -> list[dict[str, object]]:
+    """The records of the families whose tables hold all a guide needs."""
     return [r for r in records if "up_task_general_basic" in r or "up_task_public_basic" in r]
 
 
 def test_the_platforms_records_import_with_every_bad_row_named(tmp_path: Path) -> None:
-    records = _exported(tmp_path)
+    records = _whole(_exported(tmp_path))
     extension = json.loads(json.dumps(records[0]))
     basic = extension.get("up_task_general_basic") or extension["up_task_public_basic"]
     basic["task_type"] = "99"
@@ -64,3 +72,37 @@ def test_a_file_that_is_not_json_is_a_clear_error(tmp_path: Path) -> None:
     source.write_text("[{", "utf-8")
     code, _, stderr = _run("import", str(source), "--out", str(tmp_path / "out"))
     assert code == 2 and "platform.json" in stderr and "Traceback" not in stderr
+
+
+def test_every_family_imports_over_the_catalogue_that_holds_its_guides(tmp_path: Path) -> None:
+    records = _exported(tmp_path)
+    assert {k for r in records for k in r if k.endswith("_basic")} == {
+        f"up_task_{f}_basic" for f in ("general", "punish", "handle", "check", "public")
+    }
+    source = tmp_path / "platform.json"
+    source.write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+    fresh = tmp_path / "fresh"
+    code, stdout, stderr = _run("import", str(source), "--out", str(fresh), "--partial")
+    partial = len(records) - len(_whole(records))
+    assert code == 1 and stderr.count("do not hold") == partial
+    assert f"{len(_whole(records))} guides written" in stdout
+    # Over a catalogue holding every guide (under its code), every family reads, and the
+    # guides come back as the tables and the catalogue say.
+    held = tmp_path / "held"
+    (held / "guides").mkdir(parents=True)
+    for path in sorted((tmp_path / "export" / "guides").glob("*.json")):
+        code_ = _basic(json.loads(path.read_text("utf-8")))["task_code"]
+        shutil.copy(
+            tmp_path / "catalogue" / "guides" / path.name, held / "guides" / f"{code_}.json"
+        )
+    code, stdout, stderr = _run("import", str(source), "--out", str(held), "--force")
+    assert code == 0, stderr
+    assert f"{len(records)} guides written" in stdout
+
+
+def test_a_repeated_implementation_code_is_named_not_dropped(tmp_path: Path) -> None:
+    records = _whole(_exported(tmp_path))
+    source = tmp_path / "platform.json"
+    source.write_text(json.dumps([records[0], records[1], records[0]], ensure_ascii=False), "utf-8")
+    code, _, stderr = _run("import", str(source), "--out", str(tmp_path / "out"))
+    assert code == 1 and "row 3, task_code: repeats the implementation code of record 1" in stderr

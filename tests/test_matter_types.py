@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,8 @@ DECLARED = """\
     level=st.sampled_from([type_code(level) for level in Level]),
     item=st.integers(1, 99),
     material=st.integers(1, 999),
+    day=st.dates(dt.date(1000, 1, 1), dt.date(9999, 12, 31)),
+    serial=st.integers(4, 9).flatmap(lambda n: st.text("0123456789", min_size=n, max_size=n)),
 )
 def test_every_type_slot_round_trips_in_every_kind_of_code(
     origin: str,
@@ -53,6 +56,8 @@ def test_every_type_slot_round_trips_in_every_kind_of_code(
     level: str,
     item: int,
     material: int,
+    day: dt.date,
+    serial: str,
 ) -> None:
     catalog = f"{origin}{slot_}{main:05d}{sub:03d}"
     implementation = f"{uscc}{level}{catalog}"
@@ -62,6 +67,7 @@ def test_every_type_slot_round_trips_in_every_kind_of_code(
         f"{implementation}{item:02d}",
         f"{implementation}{material:03d}",
         f"{implementation}{item:02d}{material:03d}",
+        f"{implementation}{day:%Y%m%d}{serial}",  # a case number
     ]
     for text in texts:
         assert str(parse_code(text)) == text

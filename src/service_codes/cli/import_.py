@@ -11,9 +11,12 @@ import click
 
 from service_codes.cli.common import FORCE, Failure, Say, io_failure, lang_option, progress
 from service_codes.encoding import UnreadableText
+from service_codes.errors import ServiceCodesError
+from service_codes.formats import read_guide
 from service_codes.formats.exchange_read import read_exchange_file
 from service_codes.formats.json import to_json
 from service_codes.formats.spreadsheet import read_spreadsheet, template
+from service_codes.model import Guide
 from service_codes.output import Output, UnsafeWrite
 
 PROBLEMS = "import-problems.txt"
@@ -63,7 +66,7 @@ def import_(
         raise Failure(say.text("import.needs-out"))
     try:
         if source.suffix.lower() == ".json":  # the platform's exchange records
-            imported = read_exchange_file(source.read_bytes())
+            imported = read_exchange_file(source.read_bytes(), _guides_in(out))
         else:
             imported = read_spreadsheet(source)
     except UnreadableText as error:
@@ -121,6 +124,17 @@ def import_(
     )
     if imported.problems:
         sys.exit(1)
+
+
+def _guides_in(catalogue: Path) -> dict[str, Guide]:
+    """The guides a catalogue holds already, by file name: records read over them."""
+    found = {}
+    for path in sorted((catalogue / "guides").glob("*.json")):
+        try:
+            found[path.stem] = read_guide(path.read_bytes())
+        except (OSError, ServiceCodesError):
+            continue  # a guide that does not read is no base: the record reads on its own
+    return found
 
 
 def _template(say: Say, source: Path, force: bool) -> None:

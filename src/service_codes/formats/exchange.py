@@ -40,14 +40,20 @@ from service_codes.formats.exchange_tables import (
     record_family,
     tables,
 )
+from service_codes.formats.exchange_text import (
+    NONE,
+    law_line,
+    procedure_line,
+    reads_back,
+    step_line,
+)
 from service_codes.matter_types import STANDARD, MatterTypes, slot
-from service_codes.model import Guide, LegalBasis, SpecialProcedure, Step
+from service_codes.model import Guide
 from service_codes.problems import Problem, Severity
 
 ExchangeRecord = dict[str, Any]
 _NAMESPACE: Final = uuid.uuid5(uuid.NAMESPACE_URL, "urn:service-codes:exchange")
 SEPARATOR: Final = {"list": ",", "codes": ",", "lines": "\n", "laws": "\n", "steps": "\n"}
-NONE: Final = "无"  # a NOT NULL text column with nothing to say (no special procedure)
 
 
 @attrs.frozen
@@ -105,28 +111,6 @@ def _code(member: Any, scheme: Scheme) -> str:
     return codelists.code(member, "platform" if type(member) in PLATFORM_ONLY else scheme)
 
 
-def _days(limit: Any) -> str:
-    return f"，{limit.value} 个{codelists.label_zh(limit.unit)}" if limit else ""
-
-
-def _law(basis: LegalBasis) -> str:
-    return basis.law + (basis.article or "") + (f"：{basis.text}" if basis.text else "")
-
-
-def _step(step: Step) -> str:
-    tail = f"：{step.description}" if step.description else ""
-    return f"{step.order}. {step.name}（{step.actor}{_days(step.time_limit)}）{tail}"
-
-
-def _procedure(procedure: SpecialProcedure) -> str:
-    limit = _days(procedure.time_limit).removeprefix("，")
-    return (
-        procedure.name
-        + (f"（{limit}）" if limit else "")
-        + (f"：{procedure.note}" if procedure.note else "")
-    )
-
-
 def _joined(kind: str, items: list[str], where: str) -> str:
     separator = SEPARATOR[kind]
     shown, shown_zh = ("a line break", "换行") if separator == "\n" else (repr(separator),) * 2
@@ -149,7 +133,8 @@ def _joined(kind: str, items: list[str], where: str) -> str:
 def _write(column: Column, value: Any, scheme: Scheme, where: str) -> str:
     kind = column.kind
     if kind == "procedures":
-        return "\n".join(map(_procedure, value)) or NONE
+        _readable(value, where)
+        return "\n".join(map(procedure_line, value)) or NONE
     if value is None:
         return ""
     if kind == "flag":
@@ -163,12 +148,33 @@ def _write(column: Column, value: Any, scheme: Scheme, where: str) -> str:
     if kind == "codes":
         return ",".join(_code(member, scheme) for member in value)
     if kind == "laws":
-        return _joined(kind, [_law(b) for b in value], where)
+        _readable(value, where)
+        return _joined(kind, [law_line(b) for b in value], where)
     if kind == "steps":
-        return _joined(kind, [_step(s) for s in value], where)
+        _readable(value, where)
+        return _joined(kind, [step_line(s) for s in value], where)
     if kind in ("list", "lines"):
         return _joined(kind, list(value), where)
     return str(value)
+
+
+def _readable(items: Any, where: str) -> None:
+    """Refuse an item whose line would read back as another: never a silent change."""
+    for i, item in enumerate(items):
+        if not reads_back(item):
+            raise InvalidGuide(
+                [
+                    Problem(
+                        path=f"{where}/{i}",
+                        rule="exchange.ambiguous",
+                        message="would not read back from the exchange record as written: its"
+                        " text holds a mark the record's line is read by (（ ） ， ： or a law"
+                        " not in 《》 with an article), or is 无",
+                        message_zh="写入交换记录后无法按原样读回：其文字含有行格式所用的符号"
+                        "（（ ） ， ：，或未用《》括起而带条款的法律名称），或为“无”",
+                    )
+                ]
+            )
 
 
 def _guid(*parts: str) -> str:
@@ -187,7 +193,8 @@ def _row(
             continue
         at = f"{where}/{'/'.join(column.path)}"
         row[column.name] = _write(column, _get(source, column.path), scheme, at)
-    basic_guid = _guid(task_code)
+    # A guide not yet coded is known by its agency and name (what the rows carry of it).
+    basic_guid = _guid(task_code or f"{guide.agency.uscc}/{guide.name}")
     if table.name.endswith("_basic"):
         row["row_guid"] = basic_guid
     else:

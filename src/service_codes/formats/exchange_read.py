@@ -9,90 +9,26 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final
 
 from service_codes import codelists
-from service_codes.codelists import Scheme, TimeUnit
+from service_codes.codelists import Scheme
 from service_codes.codes import CatalogCode, ImplementationCode
 from service_codes.convert import guide_to_data
 from service_codes.errors import InvalidCode, InvalidFormat, InvalidGuide
-from service_codes.formats.exchange import NONE, PLATFORM_ONLY, SEPARATOR, ExchangeRecord
+from service_codes.formats.exchange import PLATFORM_ONLY, SEPARATOR, ExchangeRecord
 from service_codes.formats.exchange_tables import SYNC, Column, Table, record_family, tables
+from service_codes.formats.exchange_text import parse_laws, parse_procedures, parse_steps
 from service_codes.formats.spreadsheet_read import Imported, RowProblem
 from service_codes.matter_types import from_slot
 from service_codes.model import Guide
 from service_codes.problems import Problem
 from service_codes.validation import guide_from_data
 
-_STEP: Final = re.compile(
-    r"(?P<order>\d+)\. (?P<name>[^（]+)（(?P<actor>.+?)"
-    r"(?:，(?P<days>\d+) 个(?P<unit>工作日|自然日))?）(?:：(?P<description>.*))?"
+_DATE: Final = re.compile(
+    r"(?P<year>[0-9]{4})-?(?P<month>[0-9]{2})-?(?P<day>[0-9]{2})(?: [0-9]{2}:[0-9]{2}:[0-9]{2})?"
 )
-_LAW: Final = re.compile(r"(?P<law>《[^》]+》)(?P<article>[^：]*)(?:：(?P<text>.*))?")
-_PROCEDURE: Final = re.compile(
-    r"(?P<name>[^（：]+)(?:（(?P<days>\d+) 个(?P<unit>工作日|自然日)）)?(?:：(?P<note>.*))?"
-)
-_UNIT: Final = {"工作日": TimeUnit.WORKING_DAY.value, "自然日": TimeUnit.CALENDAR_DAY.value}
-
-
-def _limit(match: re.Match[str]) -> dict[str, Any] | None:
-    if match["days"] is None:
-        return None
-    return {"value": int(match["days"]), "unit": _UNIT[match["unit"]]}
-
-
-def _laws(text: str) -> list[dict[str, Any]]:
-    found = []
-    for line in filter(None, text.split("\n")):
-        match = _LAW.fullmatch(line)
-        if match is None:  # another system's wording: the whole line names the law
-            found.append({"law": line})
-            continue
-        law: dict[str, Any] = {"law": match["law"]}
-        for key in ("article", "text"):
-            if match[key]:
-                law[key] = match[key]
-        found.append(law)
-    return found
-
-
-def _steps(text: str, agency: str) -> list[dict[str, Any]]:
-    found = []
-    for order, line in enumerate(filter(None, text.split("\n")), start=1):
-        match = _STEP.fullmatch(line)
-        if match is None:  # another system's wording: one step, handled by the agency
-            found.append({"order": order, "name": line, "actor": agency or "实施主体"})
-            continue
-        step: dict[str, Any] = {
-            "order": int(match["order"]),
-            "name": match["name"],
-            "actor": match["actor"],
-        }
-        if _limit(match):
-            step["time_limit"] = _limit(match)
-        if match["description"]:
-            step["description"] = match["description"]
-        found.append(step)
-    return found
-
-
-def _procedures(text: str) -> list[dict[str, Any]]:
-    found = []
-    for line in filter(None, text.split("\n")):
-        if line == NONE:
-            continue
-        match = _PROCEDURE.fullmatch(line)
-        if match is None:
-            found.append({"name": line})
-            continue
-        procedure: dict[str, Any] = {"name": match["name"]}
-        if _limit(match):
-            procedure["time_limit"] = _limit(match)
-        if match["note"]:
-            procedure["note"] = match["note"]
-        found.append(procedure)
-    return found
 
 
 def _read(column: Column, text: str, scheme: Scheme, agency: str) -> Any:
@@ -104,11 +40,11 @@ def _read(column: Column, text: str, scheme: Scheme, agency: str) -> Any:
             return [_member(enum_type, v, scheme).value for v in values]
         return values
     if kind == "laws":
-        return _laws(text)
+        return parse_laws(text)
     if kind == "steps":
-        return _steps(text, agency)
+        return parse_steps(text, agency)
     if kind == "procedures":
-        return _procedures(text)
+        return parse_procedures(text)
     if text == "":
         return None
     if kind == "int":
@@ -117,13 +53,13 @@ def _read(column: Column, text: str, scheme: Scheme, agency: str) -> Any:
         return int(text) if digits.isascii() and digits.isdigit() and len(digits) <= 9 else text
     if kind == "flag":
         return {"1": True, "0": False}.get(text, text)
-    if kind == "date":
-        day = text.replace("-", "")[:8]  # YYYYMMDD, or a datetime column's YYYY-MM-DD ...
-        if len(day) != 8 or not (day.isascii() and day.isdigit()):
+    if kind == "date":  # YYYYMMDD, or a datetime column's YYYY-MM-DD[ HH:MM:SS]
+        day = _DATE.fullmatch(text)
+        if day is None:
             raise InvalidFormat(
                 f"{text!r} is not a YYYYMMDD date", f"{text!r} 不是 YYYYMMDD 格式的日期"
             )
-        return f"{day[:4]}-{day[4:6]}-{day[6:]}"
+        return f"{day['year']}-{day['month']}-{day['day']}"
     if kind == "type":  # the open slot: any two digits, an extension type beyond the list
         if len(text) != 2 or not (text.isascii() and text.isdigit()):
             raise InvalidFormat(
@@ -189,6 +125,23 @@ def _put(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
     data[path[-1]] = value
 
 
+def _foreign(row: object, basic: object, at: str) -> Iterator[Problem]:
+    """A child row that names another implementation than its basic row's."""
+    if not (isinstance(row, dict) and isinstance(basic, dict)):
+        return
+    for column, own in (
+        ("task_code", basic.get("task_code")),
+        ("task_guid", basic.get("row_guid")),
+    ):
+        if row.get(column) not in (None, "", own):
+            yield _problem(
+                f"{at}/{column}",
+                "exchange.foreign-row",
+                f"names {row[column]!r}, not its basic row's {own!r}: the row is another matter's",
+                f"为 {row[column]!r}，不是其基本信息行的 {own!r}：该行属于另一事项",
+            )
+
+
 def _order_num(row: object) -> int:
     number = row.get("order_num") if isinstance(row, dict) else None
     text = str(number) if number is not None else ""
@@ -239,7 +192,9 @@ def exchange_data(record: ExchangeRecord, scheme: Scheme = "platform") -> dict[s
             rows = sorted(rows, key=_order_num)
         for i, row in enumerate(rows):
             item: dict[str, Any] = {}
-            problems += _read_row(table, row, f"/{table.name}/{i}", scheme, str(agency), item)
+            at = f"/{table.name}/{i}"
+            problems += _read_row(table, row, at, scheme, str(agency), item)
+            problems += _foreign(row, basic, at)
             data[table.items].append(item)
     if problems:
         raise InvalidGuide(problems)
@@ -283,28 +238,78 @@ def from_exchange(
     data.setdefault("competent_department", data.get("agency", {}).get("name", ""))
     for material in data.get("materials", []):
         material.setdefault("copies", 0)
-    return guide_from_data(data)
+    try:
+        return guide_from_data(data)
+    except InvalidGuide as error:
+        raise InvalidGuide(_uncarried(record_family(record), error.problems)) from None
 
 
-def read_exchange_file(data: bytes) -> Imported:
+def _uncarried(family: str, problems: Sequence[Problem]) -> list[Problem]:
+    """The fields a guide needs that a family's tables do not hold, said once."""
+    missing = [p.path.lstrip("/") for p in problems if p.rule == "schema.required"]
+    if family in ("general", "public") or not missing:
+        return list(problems)
+    rest = [p for p in problems if p.rule != "schema.required"]
+    names = ", ".join(missing)
+    return [
+        _problem(
+            "",
+            "exchange.family-incomplete",
+            f"the {family} tables do not hold {names}, which a guide needs: read the record over"
+            " the guide it updates (import into the catalogue that holds it)",
+            f"“{family}”类事项的表不含办事指南必需的 {names}：请在其所更新的办事指南之上读取"
+            "（导入到已有该办事指南的目录）",
+        ),
+        *rest,
+    ]
+
+
+def read_exchange_file(data: bytes, bases: Mapping[str, Guide] | None = None) -> Imported:
     """The guides of a file of exchange records (one record, or a list of them), keyed by
-    their implementation code; every value that does not read is a problem at its record,
-    table and column, and the record is left out. Raises ValueError for text that is not
-    JSON."""
+    their implementation code. A record reads over the guide of ``bases`` with its code, if
+    any (for what its tables do not hold). Every value that does not read, and a record
+    that repeats another's code, is a problem at its record, table and column, and the record
+    is left out. Raises ValueError for text that is not JSON."""
     records = json.loads(data.decode("utf-8"))
     if not isinstance(records, list):
         records = [records]
+    bases = bases or {}
     guides: dict[str, Guide] = {}
+    first: dict[str, int] = {}
     problems: list[RowProblem] = []
     for number, record in enumerate(records, start=1):
+        code = _task_code(record)
+        if code and code in first:
+            problems.append(_repeated(record, number, first[code]))
+            continue
         try:
-            guide = from_exchange(record)
+            guide = from_exchange(record, base=bases.get(code))
         except InvalidGuide as error:
             problems += (_row_problem(number, p) for p in error.problems)
             continue
         key = str(guide.implementation_code or guide.catalog_code or f"record-{number}")
+        first[code or key] = number
         guides[key] = guide
     return Imported(guides, tuple(problems))
+
+
+def _task_code(record: object) -> str:
+    basic = (
+        record.get(f"up_task_{record_family(record)}_basic") if isinstance(record, dict) else None
+    )
+    code = basic.get("task_code") if isinstance(basic, dict) else None
+    return code if isinstance(code, str) else ""
+
+
+def _repeated(record: object, number: int, earlier: int) -> RowProblem:
+    table = f"up_task_{record_family(record)}_basic"
+    return RowProblem(
+        table,
+        number,
+        "task_code",
+        f"repeats the implementation code of record {earlier}: one record per implementation",
+        f"与第 {earlier} 条记录的实施编码重复：每个实施编码只能有一条记录",
+    )
 
 
 def _row_problem(number: int, problem: Problem) -> RowProblem:

@@ -76,7 +76,8 @@ class Table:
 SYNC: Final = ("row_guid", "cd_operation", "cd_batch", "cd_time", "data_source")
 BOOKKEEPING: Final = frozenset(
     {"id", "tenant_id", "create_org_id", "create_time", "create_user_id", "update_org_id"}
-    | {"update_time", "update_user_id", "version", "task_handle_item"}
+    | {"update_time", "update_user_id", "version"}
+    | {"task_handle_item"}  # keys rows to one handling item: a guide's rows are its whole
 )
 # Yes/no columns the guide has no field for, written as "0" where the DDL wants a value.
 NOT_SAID: Final = ("is_single_login", "app_is_single_login")
