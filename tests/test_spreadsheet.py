@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from service_codes import from_json
 from service_codes.cli import main
-from service_codes.codelists import label_zh
+from service_codes.codelists import MatterType, label_zh
 from service_codes.convert import guide_to_data
 from service_codes.encoding import UnreadableText
 from service_codes.errors import ServiceCodesError
@@ -296,8 +296,11 @@ def test_enum_and_yes_no_columns_offer_drop_downs_of_chinese_labels(tmp_path: Pa
             assert not any("," in label or '"' in label for label in labels)
             assert found.formula1 == '"' + ",".join(labels) + '"'
             assert len(found.formula1) <= 255  # Excel's limit for a list written inline
-            # One value per cell is enforced; a list of values (one per line) is offered.
-            assert found.showErrorMessage == (column.kind != "enum-lines"), column.path
+            # One value per cell is enforced; a list of values (one per line) is offered, and
+            # the matter type may be two digits of an extension type besides its list.
+            open_ = column.kind == "enum-lines" or column.enum_type is MatterType
+            assert found.showErrorMessage == (not open_), column.path
+            assert found.showInputMessage == open_, column.path
     wed = book[MATTERS]
     assert any("行政许可" in (v.formula1 or "") for v in wed.data_validations.dataValidation)
 
@@ -413,3 +416,16 @@ def test_a_number_in_a_code_column_says_the_leading_zeros_were_lost(tmp_path: Pa
     assert "500001000" in problem.message and "leading zeros" in problem.message
     assert "text" in problem.message and "文本" in problem.message_zh
     assert "0" in problem.message_zh and "500001000" in problem.message_zh
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_guide_of_an_extension_type_round_trips(tmp_path: Path, suffix: str) -> None:
+    from service_codes.matter_types import ExtensionType
+
+    guides = {
+        "ext": attrs.evolve(BUNDLED["food-business-licence-new"], matter_type=ExtensionType("21"))
+    }
+    path = tmp_path / f"catalogue{suffix}"
+    (write_workbook if suffix == ".xlsx" else write_csv)(guides, path)
+    imported = read_spreadsheet(path)
+    assert imported.ok and imported.guides == guides

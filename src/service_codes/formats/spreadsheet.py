@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from service_codes import codelists
+from service_codes.codelists import MatterType
 from service_codes.convert import guide_to_data
 from service_codes.errors import InvalidGuide
 from service_codes.formats.spreadsheet_layout import (
@@ -185,17 +186,21 @@ def _drop_down(column: Column, cells: str) -> DataValidation:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     several = column.kind == "enum-lines"
+    # The matter type's slot is open: two digits of an extension type may stand too.
+    extensible = column.enum_type is MatterType
     choices = "、".join(column.choices)
     validation = DataValidation(
         type="list",
         formula1='"' + ",".join(column.choices) + '"',
         allow_blank=True,
-        showErrorMessage=not several,
+        showErrorMessage=not (several or extensible),
         errorTitle="无效的值",
         error=f"请从下拉列表中选择：{choices}",
-        showInputMessage=several,
-        promptTitle="可填多项",
-        prompt=f"每行一项（Alt+Enter 换行）：{choices}",
+        showInputMessage=several or extensible,
+        promptTitle="可填多项" if several else "可填扩展类型",
+        prompt=f"每行一项（Alt+Enter 换行）：{choices}"
+        if several
+        else "从下拉列表中选择，或填写目录 codelists.toml 声明的扩展类型代码（2 位数字，如 21）",
     )
     validation.add(cells)
     return validation
