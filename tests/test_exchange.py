@@ -323,3 +323,40 @@ def test_a_date_with_anything_else_is_refused(date: str) -> None:
     assert (f"/{B}/plan_effective_date", "exchange.code") in {
         (p.path, p.rule) for p in caught.value.problems
     }
+
+
+def test_reading_over_a_guide_matches_rows_by_name_and_takes_what_the_record_clears() -> None:
+    guide = coded(GENERAL)
+    implementation = guide.implementation_code
+    assert implementation is not None and len(guide.materials) >= 2
+    from service_codes import MaterialCode
+
+    guide = attrs.evolve(
+        guide,
+        materials=tuple(
+            attrs.evolve(m, code=MaterialCode(implementation, i), copies=i)
+            for i, m in enumerate(guide.materials, start=1)
+        ),
+        legal_limit=attrs.evolve(guide.legal_limit, note="法定时限说明"),
+    )
+    record = to_exchange(guide, sync=SYNC)
+    rows = record[M]
+    rows[0], rows[1] = rows[1], rows[0]  # the platform lists them the other way round
+    rows[0]["order_num"], rows[1]["order_num"] = "1", "2"
+    record[B]["anticipate_explain"] = ""  # and clears a note
+    back = from_exchange(record, base=guide)
+    first, second = guide.materials[0], guide.materials[1]
+    assert (back.materials[0].name, back.materials[0].code) == (second.name, second.code)
+    assert (back.materials[1].name, back.materials[1].copies) == (first.name, first.copies)
+    assert back.legal_limit.note is None
+
+
+def test_an_uncoded_guides_rows_have_guids_of_their_own() -> None:
+    one, other = [g for g in BUNDLED if family(g) == "general" and g.materials][:2]
+    guids = [
+        row["row_guid"]
+        for guide in (one, other)
+        for rows in to_exchange(guide, sync=SYNC).values()
+        for row in (rows if isinstance(rows, list) else [rows])
+    ]
+    assert len(set(guids)) == len(guids)

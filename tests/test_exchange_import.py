@@ -86,18 +86,22 @@ def test_every_family_imports_over_the_catalogue_that_holds_its_guides(tmp_path:
     partial = len(records) - len(_whole(records))
     assert code == 1 and stderr.count("do not hold") == partial
     assert f"{len(_whole(records))} guides written" in stdout
-    # Over a catalogue holding every guide (under its code), every family reads, and the
-    # guides come back as the tables and the catalogue say.
-    held = tmp_path / "held"
-    (held / "guides").mkdir(parents=True)
-    for path in sorted((tmp_path / "export" / "guides").glob("*.json")):
-        code_ = _basic(json.loads(path.read_text("utf-8")))["task_code"]
-        shutil.copy(
-            tmp_path / "catalogue" / "guides" / path.name, held / "guides" / f"{code_}.json"
-        )
-    code, stdout, stderr = _run("import", str(source), "--out", str(held), "--force")
+    # Into the catalogue that holds the guides (its registry gives their codes), every
+    # family reads over its guide and is written back to that guide's own file.
+    catalogue = tmp_path / "catalogue"
+    before = sorted(p.name for p in (catalogue / "guides").glob("*.json"))
+    code, stdout, stderr = _run("import", str(source), "--out", str(catalogue), "--force")
     assert code == 0, stderr
     assert f"{len(records)} guides written" in stdout
+    assert sorted(p.name for p in (catalogue / "guides").glob("*.json")) == before
+    for name in before:  # each now holds its codes, and what the catalogue said besides
+        guide = from_json((catalogue / "guides" / name).read_bytes())
+        source_guide = from_json((ROOT / "registry" / "guides" / name).read_bytes())
+        assert guide.implementation_code is not None
+        assert (guide.place, guide.service_objects) == (
+            source_guide.place,
+            source_guide.service_objects,
+        )
 
 
 def test_a_repeated_implementation_code_is_named_not_dropped(tmp_path: Path) -> None:
@@ -106,3 +110,15 @@ def test_a_repeated_implementation_code_is_named_not_dropped(tmp_path: Path) -> 
     source.write_text(json.dumps([records[0], records[1], records[0]], ensure_ascii=False), "utf-8")
     code, _, stderr = _run("import", str(source), "--out", str(tmp_path / "out"))
     assert code == 1 and "row 3, task_code: repeats the implementation code of record 1" in stderr
+
+
+def test_a_repeat_written_otherwise_is_still_a_repeat(tmp_path: Path) -> None:
+    records = _whole(_exported(tmp_path))
+    again = json.loads(json.dumps(records[0]))
+    for rows in again.values():
+        for row in rows if isinstance(rows, list) else [rows]:
+            row["task_code"] = row["task_code"].lower()
+    source = tmp_path / "platform.json"
+    source.write_text(json.dumps([records[0], again], ensure_ascii=False), "utf-8")
+    code, _, stderr = _run("import", str(source), "--out", str(tmp_path / "out"))
+    assert code == 1 and "row 2, task_code: repeats the implementation code of record 1" in stderr

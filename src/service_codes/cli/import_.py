@@ -10,14 +10,16 @@ from pathlib import Path
 import click
 
 from service_codes.cli.common import FORCE, Failure, Say, io_failure, lang_option, progress
+from service_codes.codes import ImplementationCode
 from service_codes.encoding import UnreadableText
 from service_codes.errors import ServiceCodesError
 from service_codes.formats import read_guide
-from service_codes.formats.exchange_read import read_exchange_file
+from service_codes.formats.exchange_import import Bases, read_exchange_file
 from service_codes.formats.json import to_json
 from service_codes.formats.spreadsheet import read_spreadsheet, template
 from service_codes.model import Guide
 from service_codes.output import Output, UnsafeWrite
+from service_codes.registry import Registry
 
 PROBLEMS = "import-problems.txt"
 
@@ -126,15 +128,28 @@ def import_(
         sys.exit(1)
 
 
-def _guides_in(catalogue: Path) -> dict[str, Guide]:
-    """The guides a catalogue holds already, by file name: records read over them."""
-    found = {}
+def _guides_in(catalogue: Path) -> Bases:
+    """The guides a catalogue holds already, by the implementation code its registry gives
+    them (or they carry): a record of that implementation reads over its guide, and is
+    written back to its file."""
+    registry = Registry.open(catalogue) if (catalogue / "codes.jsonl").is_file() else None
+    found: dict[str, tuple[str, Guide]] = {}
     for path in sorted((catalogue / "guides").glob("*.json")):
         try:
-            found[path.stem] = read_guide(path.read_bytes())
+            guide = read_guide(path.read_bytes())
+            code = guide.implementation_code or _composed(registry, guide)
         except (OSError, ServiceCodesError):
-            continue  # a guide that does not read is no base: the record reads on its own
+            continue  # a guide that does not read, or is retired, is no base
+        if code is not None:
+            found[str(code)] = (path.stem, guide)
+    if registry is not None:
+        registry.close()
     return found
+
+
+def _composed(registry: Registry | None, guide: Guide) -> ImplementationCode | None:
+    catalog = registry.catalog_code_of(guide.matter) if registry else None
+    return ImplementationCode(guide.agency.uscc, guide.level, catalog) if catalog else None
 
 
 def _template(say: Say, source: Path, force: bool) -> None:

@@ -198,7 +198,7 @@ def _row(
     if table.name.endswith("_basic"):
         row["row_guid"] = basic_guid
     else:
-        row["row_guid"] = _guid(table.name, task_code, str(position))
+        row["row_guid"] = _guid(table.name, basic_guid, str(position))
         row["task_guid"], row["task_code"] = basic_guid, task_code
     row["cd_operation"], row["cd_batch"] = sync.operation, sync.batch
     row["cd_time"] = sync.time.strftime("%Y-%m-%d %H:%M:%S")

@@ -7,9 +7,9 @@ line in another system's wording is kept whole.
 
 from __future__ import annotations
 
-import json
+import copy
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
 from service_codes import codelists
@@ -18,12 +18,19 @@ from service_codes.codes import CatalogCode, ImplementationCode
 from service_codes.convert import guide_to_data
 from service_codes.errors import InvalidCode, InvalidFormat, InvalidGuide
 from service_codes.formats.exchange import PLATFORM_ONLY, SEPARATOR, ExchangeRecord
-from service_codes.formats.exchange_tables import SYNC, Column, Table, record_family, tables
+from service_codes.formats.exchange_tables import (
+    SYNC,
+    Column,
+    FamilyName,
+    Table,
+    record_family,
+    tables,
+)
 from service_codes.formats.exchange_text import parse_laws, parse_procedures, parse_steps
-from service_codes.formats.spreadsheet_read import Imported, RowProblem
 from service_codes.matter_types import from_slot
 from service_codes.model import Guide
 from service_codes.problems import Problem
+from service_codes.text import normalize_name
 from service_codes.validation import guide_from_data
 
 _DATE: Final = re.compile(
@@ -201,22 +208,52 @@ def exchange_data(record: ExchangeRecord, scheme: Scheme = "platform") -> dict[s
     return data
 
 
-def _merged(base: dict[str, Any], carried: dict[str, Any]) -> dict[str, Any]:
-    """``carried`` over ``base``: records field by field, the rows of a table item by item;
-    a text the tables hold whole (legal bases, steps) replaces what it stands for."""
-    merged = dict(base)
+def _merged(base: dict[str, Any], carried: dict[str, Any], family: FamilyName) -> dict[str, Any]:
+    """``carried`` over ``base``: what the family's tables hold comes from the record, even
+    when the record leaves it empty; the base fills only what the tables lack. A table's rows
+    are matched to the base's items by name (a fee's, a material's) or question, not place."""
+    merged = copy.deepcopy(base)  # a copy to cut what the tables hold out of
+    for table in tables(family):
+        if table.items is None:
+            for column in table.columns:
+                if column.kind not in ("not-said", "position"):
+                    _drop(merged, column.path)
     for key, value in carried.items():
-        before = base.get(key)
-        if isinstance(before, dict) and isinstance(value, dict):
-            merged[key] = {**before, **value}
-        elif key in _ROWS and isinstance(before, list) and len(before) == len(value):
-            merged[key] = [{**b, **c} for b, c in zip(before, value, strict=True)]
+        if key in _IDENTITY:
+            held = {c.path[0] for t in tables(family) if t.items == key for c in t.columns}
+            merged[key] = _rows(key, base.get(key, []), value, held)
+        elif isinstance(value, dict):
+            merged[key] = {**merged.get(key, {}), **value}
         else:
             merged[key] = value
     return merged
 
 
-_ROWS: Final = frozenset({"materials", "fees", "faqs"})
+def _drop(data: dict[str, Any], path: tuple[str, ...]) -> None:
+    """Remove the field at ``path``, and a record it leaves empty."""
+    inner = data.get(path[0])
+    if len(path) == 1:
+        data.pop(path[0], None)
+    elif isinstance(inner, dict):
+        _drop(inner, path[1:])
+        if not inner:
+            data.pop(path[0])
+
+
+# What names an item of a guide's list across an export and an import.
+_IDENTITY: Final = {"materials": "name", "fees": "name", "faqs": "question"}
+
+
+def _rows(key: str, base: list[Any], carried: list[dict[str, Any]], held: set[str]) -> list[Any]:
+    field = _IDENTITY[key]
+    by_name = {normalize_name(str(b.get(field, ""))): b for b in base if isinstance(b, dict)}
+    merged = []
+    for item in carried:
+        before = by_name.get(normalize_name(str(item.get(field, ""))), {})
+        merged.append({**{k: v for k, v in before.items() if k not in held}, **item})
+        if key == "materials":
+            merged[-1].setdefault("copies", 0)
+    return merged
 
 
 def from_exchange(
@@ -234,7 +271,7 @@ def from_exchange(
     """
     data = exchange_data(record, scheme)
     if base is not None:
-        return guide_from_data(_merged(guide_to_data(base), data))
+        return guide_from_data(_merged(guide_to_data(base), data, record_family(record)))
     data.setdefault("competent_department", data.get("agency", {}).get("name", ""))
     for material in data.get("materials", []):
         material.setdefault("copies", 0)
@@ -262,59 +299,3 @@ def _uncarried(family: str, problems: Sequence[Problem]) -> list[Problem]:
         ),
         *rest,
     ]
-
-
-def read_exchange_file(data: bytes, bases: Mapping[str, Guide] | None = None) -> Imported:
-    """The guides of a file of exchange records (one record, or a list of them), keyed by
-    their implementation code. A record reads over the guide of ``bases`` with its code, if
-    any (for what its tables do not hold). Every value that does not read, and a record
-    that repeats another's code, is a problem at its record, table and column, and the record
-    is left out. Raises ValueError for text that is not JSON."""
-    records = json.loads(data.decode("utf-8"))
-    if not isinstance(records, list):
-        records = [records]
-    bases = bases or {}
-    guides: dict[str, Guide] = {}
-    first: dict[str, int] = {}
-    problems: list[RowProblem] = []
-    for number, record in enumerate(records, start=1):
-        code = _task_code(record)
-        if code and code in first:
-            problems.append(_repeated(record, number, first[code]))
-            continue
-        try:
-            guide = from_exchange(record, base=bases.get(code))
-        except InvalidGuide as error:
-            problems += (_row_problem(number, p) for p in error.problems)
-            continue
-        key = str(guide.implementation_code or guide.catalog_code or f"record-{number}")
-        first[code or key] = number
-        guides[key] = guide
-    return Imported(guides, tuple(problems))
-
-
-def _task_code(record: object) -> str:
-    basic = (
-        record.get(f"up_task_{record_family(record)}_basic") if isinstance(record, dict) else None
-    )
-    code = basic.get("task_code") if isinstance(basic, dict) else None
-    return code if isinstance(code, str) else ""
-
-
-def _repeated(record: object, number: int, earlier: int) -> RowProblem:
-    table = f"up_task_{record_family(record)}_basic"
-    return RowProblem(
-        table,
-        number,
-        "task_code",
-        f"repeats the implementation code of record {earlier}: one record per implementation",
-        f"与第 {earlier} 条记录的实施编码重复：每个实施编码只能有一条记录",
-    )
-
-
-def _row_problem(number: int, problem: Problem) -> RowProblem:
-    """A record's problem where staff find it: its table (or the guide), record and column."""
-    table, _, rest = problem.path.lstrip("/").partition("/")
-    if not table.startswith("up_task_"):  # the schema's, at a field of the guide
-        table, rest = "guide", problem.path.lstrip("/")
-    return RowProblem(table, number, rest or "—", problem.message, problem.message_zh)
