@@ -71,19 +71,23 @@ class Sync:
 def default_sync(guide: Guide) -> Sync:
     """A release of one guide: its batch the digest of its content, its time that of
     ``SOURCE_DATE_EPOCH`` (else 1970-01-01), so that the same guide gives the same records."""
-    digest = hashlib.sha256(json.dumps(guide_to_data(guide), sort_keys=True).encode()).hexdigest()
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
-    return Sync(digest[:32], dt.datetime.fromtimestamp(epoch, dt.UTC).replace(tzinfo=None))
+    return Sync(_batch([guide]), dt.datetime.fromtimestamp(epoch, dt.UTC).replace(tzinfo=None))
 
 
 def release_sync(guides: Iterable[Guide], events: Iterable[Mapping[str, Any]]) -> Sync:
     """The sync columns of one release: its batch the digest of every guide, its time that of
     the registry's newest event, so that exporting the same catalogue again is identical."""
+    newest = max((str(e.get("date", "")) for e in events), default="1970-01-01")
+    return Sync(_batch(guides), dt.datetime.fromisoformat(newest))
+
+
+def _batch(guides: Iterable[Guide]) -> str:
+    """A release's batch number: the digest of its guides' content, 32 characters."""
     digest = hashlib.sha256()
     for guide in guides:
         digest.update(json.dumps(guide_to_data(guide), sort_keys=True).encode())
-    newest = max((str(e.get("date", "")) for e in events), default="1970-01-01")
-    return Sync(digest.hexdigest()[:32], dt.datetime.fromisoformat(newest))
+    return digest.hexdigest()[:32]
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -106,9 +110,13 @@ def _numbers(enum_type: Any, scheme: Scheme) -> bool:
 PLATFORM_ONLY: Final = frozenset(e for e in codelists.ENUMS.values() if not _numbers(e, "gbt39046"))
 
 
+def scheme_of(enum_type: Any, scheme: Scheme) -> Scheme:
+    """The scheme a list is coded in: ``scheme``, or the platform's for a list only it numbers."""
+    return "platform" if enum_type in PLATFORM_ONLY else scheme
+
+
 def _code(member: Any, scheme: Scheme) -> str:
-    """A member's code in ``scheme``, or the platform's for a list only it numbers."""
-    return codelists.code(member, "platform" if type(member) in PLATFORM_ONLY else scheme)
+    return codelists.code(member, scheme_of(type(member), scheme))
 
 
 def _joined(kind: str, items: list[str], where: str) -> str:

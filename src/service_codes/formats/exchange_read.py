@@ -17,7 +17,7 @@ from service_codes.codelists import Scheme
 from service_codes.codes import CatalogCode, ImplementationCode
 from service_codes.convert import guide_to_data
 from service_codes.errors import InvalidCode, InvalidFormat, InvalidGuide
-from service_codes.formats.exchange import PLATFORM_ONLY, SEPARATOR, ExchangeRecord
+from service_codes.formats.exchange import SEPARATOR, ExchangeRecord, scheme_of
 from service_codes.formats.exchange_tables import (
     SYNC,
     Column,
@@ -86,9 +86,7 @@ def _read(column: Column, text: str, scheme: Scheme, agency: str) -> Any:
 def _member(enum_type: Any, text: str, scheme: Scheme) -> Any:
     """The member a code stands for, in ``scheme`` or, for a list only it numbers, the
     platform's."""
-    return codelists.from_code(
-        enum_type, text, "platform" if enum_type in PLATFORM_ONLY else scheme
-    )
+    return codelists.from_code(enum_type, text, scheme_of(enum_type, scheme))
 
 
 def _problem(path: str, rule: str, en: str, zh: str) -> Problem:
