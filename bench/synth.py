@@ -20,6 +20,9 @@ from pathlib import Path
 from service_codes import (
     Agency,
     CaseType,
+    Circumstance,
+    Condition,
+    Discretion,
     Faq,
     Fee,
     Guide,
@@ -34,6 +37,10 @@ from service_codes import (
     MatterType,
     Necessity,
     OnlineDepth,
+    Penalty,
+    PenaltyKind,
+    RangeUnit,
+    Responsibility,
     ServiceObject,
     Step,
     TimeLimit,
@@ -130,12 +137,13 @@ def guide(index: int, rnd: random.Random, materials: tuple[int, int] = (5, 15)) 
     name, sub_name = matter_name(matter)
     department = DEPARTMENTS[matter % len(DEPARTMENTS)]
     days = rnd.choice((5, 10, 15, 20, 30))
+    matter_type = list(MatterType)[matter % len(MatterType)]
     charged = rnd.random() < 0.15
     depth = rnd.choice(list(OnlineDepth))
     return Guide(
         name=name,
         sub_name=sub_name,
-        matter_type=list(MatterType)[matter % len(MatterType)],
+        matter_type=matter_type,
         level=Level.COUNTY,
         agency=Agency(name=f"第{county + 1}县{department}{agency}", uscc=uscc(county, agency)),
         competent_department=department,
@@ -146,7 +154,8 @@ def guide(index: int, rnd: random.Random, materials: tuple[int, int] = (5, 15)) 
             ),
         ),
         conditions=tuple(
-            f"申请人应当具备条件{i + 1}：符合{name}的有关规定。" for i in range(rnd.randint(2, 4))
+            Condition(text=f"申请人应当具备条件{i + 1}：符合{name}的有关规定。")
+            for i in range(rnd.randint(2, 4))
         ),
         steps=tuple(
             Step(
@@ -205,7 +214,29 @@ def guide(index: int, rnd: random.Random, materials: tuple[int, int] = (5, 15)) 
             ),
         ),
         handling_items=(HandlingItem(name="首次申请"),) if matter % 5 == 0 else (),
+        discretion=_DISCRETION if matter_type is MatterType.PENALTY else (),
+        responsibility=None if matter_type is MatterType.PUBLIC_SERVICE else _RESPONSIBILITY,
     )
+
+
+# What every synthetic power matter publishes beyond its guide, as the bundled ones do.
+_RESPONSIBILITY = Responsibility(
+    items=("受理责任：依法受理或者不予受理，并一次性告知需要补正的材料。",),
+    accountability=("对符合法定条件的申请不予受理的。",),
+    channel="12345",
+)
+_DISCRETION = tuple(
+    Discretion(
+        conduct="未按规定办理有关手续",
+        legal_basis="有关法规",
+        circumstance=circumstance,
+        penalties=(Penalty(kind=PenaltyKind.FINE, minimum=low, maximum=high, unit=RangeUnit.YUAN),),
+    )
+    for circumstance, low, high in (
+        (Circumstance.MINOR, 1_000, 5_000),
+        (Circumstance.GRAVE, 5_000, 10_000),
+    )
+)
 
 
 def guides(

@@ -19,13 +19,19 @@ from service_codes import (
     ApprovalResult,
     CaseType,
     CatalogCode,
+    Circumstance,
+    Condition,
+    Discretion,
     Faq,
     Fee,
+    Frequency,
     Guide,
     HandlingForm,
     HandlingItem,
     HandlingItemCode,
     ImplementationCode,
+    Inspection,
+    IntermediaryService,
     LegalBasis,
     Level,
     Material,
@@ -37,9 +43,15 @@ from service_codes import (
     MatterType,
     Necessity,
     OnlineDepth,
+    Option,
+    Penalty,
+    PenaltyKind,
     PowerSource,
+    RangeUnit,
+    Responsibility,
     Scope,
     ServiceObject,
+    Situation,
     SpecialProcedure,
     Step,
     TimeLimit,
@@ -198,8 +210,88 @@ fees = st.builds(
 urls = st.from_regex(r"https://[a-z]{1,10}\.gov\.cn/[a-z0-9]{0,8}", fullmatch=True)
 
 
+def situations(index: int) -> st.SearchStrategy[Situation]:
+    """A situation whose option ids are unique in a guide: ``q<index>-<n>``."""
+    return st.builds(
+        Situation,
+        id=st.just(f"q{index}"),
+        question=texts,
+        options=st.integers(2, 3).map(
+            lambda n: tuple(Option(id=f"q{index}-{j}", name=f"选项{j}") for j in range(n))
+        ),
+        required=st.booleans(),
+        multiple=st.booleans(),
+    )
+
+
+situation_sets = st.integers(0, 2).flatmap(lambda n: st.tuples(*map(situations, range(n))))
+amounts = st.none() | st.floats(0, 1e9, allow_nan=False, allow_infinity=False)
+penalties = st.builds(
+    Penalty,
+    kind=members(PenaltyKind),
+    minimum=amounts,
+    maximum=amounts,
+    unit=members(RangeUnit),
+    base=optional_texts,
+    note=optional_texts,
+)
+discretion_rows = st.builds(
+    Discretion,
+    conduct=texts,
+    legal_basis=texts,
+    circumstance=members(Circumstance),
+    penalties=st.lists(penalties, min_size=1, max_size=2).map(tuple),
+    facts=optional_texts,
+)
+inspections = st.builds(
+    Inspection,
+    legal_basis=texts,
+    body=texts,
+    object_kind=texts,
+    subjects=st.integers(0, 100_000_000),
+    ratio=st.floats(0, 100, allow_nan=False),
+    frequency=members(Frequency),
+    content=texts,
+    method=texts,
+)
+responsibilities = st.builds(
+    Responsibility,
+    items=st.lists(texts, min_size=1, max_size=2).map(tuple),
+    accountability=st.lists(texts, min_size=1, max_size=2).map(tuple),
+    channel=texts,
+)
+intermediary_services = st.builds(
+    IntermediaryService, name=texts, standard=optional_texts, legal_basis=optional_texts
+)
+
+
+@st.composite
+def _situated(draw: st.DrawFn, guide: Guide) -> Guide:
+    """``guide`` with situations, its conditions, materials and fees tagged with their options."""
+    found = draw(situation_sets)
+    ids = [option.id for situation in found for option in situation.options]
+    tags = (
+        st.lists(st.sampled_from(ids), unique=True, max_size=3).map(tuple) if ids else st.just(())
+    )
+
+    def tagged(items: tuple[T, ...]) -> tuple[T, ...]:
+        return tuple(attrs.evolve(item, applies_to=tuple(draw(tags))) for item in items)  # type: ignore[misc]
+
+    return attrs.evolve(
+        guide,
+        situations=found,
+        conditions=tagged(guide.conditions),
+        materials=tagged(guide.materials),
+        fees=tagged(guide.fees),
+    )
+
+
 def guides() -> st.SearchStrategy[Guide]:
     """Guides that pass the JSON Schema (content rules are not guaranteed)."""
+    return _plain_guides().flatmap(_situated)
+
+
+def _plain_guides() -> st.SearchStrategy[Guide]:
     return st.builds(
         Guide,
         name=texts,
@@ -220,7 +312,7 @@ def guides() -> st.SearchStrategy[Guide]:
         entrusting_department=optional_texts,
         joint_agencies=small_tuples(texts),
         legal_basis=small_tuples(legal_bases),
-        conditions=small_tuples(texts),
+        conditions=small_tuples(st.builds(Condition, text=texts)),
         steps=numbered(steps, min_size=1),
         special_procedures=small_tuples(
             st.builds(
@@ -231,7 +323,7 @@ def guides() -> st.SearchStrategy[Guide]:
             )
         ),
         quantity_limit=optional_texts,
-        intermediary_services=small_tuples(texts),
+        intermediary_services=small_tuples(intermediary_services),
         result=st.none() | st.builds(ApprovalResult, kind=texts, name=texts, sample=optional_texts),
         legal_limit=time_limits,
         promised_limit=time_limits,
@@ -260,6 +352,9 @@ def guides() -> st.SearchStrategy[Guide]:
         handling_items=small_tuples(
             st.builds(HandlingItem, name=texts, code=st.none() | handling_item_codes)
         ),
+        discretion=small_tuples(discretion_rows),
+        inspection=st.none() | inspections,
+        responsibility=st.none() | responsibilities,
     )
 
 

@@ -36,7 +36,7 @@ def test_plain_data_holds_only_json_types(guide: Guide) -> None:
             return all(type(k) is str and plain(v) for k, v in value.items())
         if isinstance(value, list):
             return all(plain(v) for v in value)
-        return type(value) in (str, int, bool)
+        return type(value) in (str, int, float, bool)
 
     data = guide_to_data(guide)
     assert plain(data)

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from strategies import guides
 
-from service_codes import CatalogCode, Fee, Guide, from_json, to_json, to_xml
+from service_codes import CatalogCode, Condition, Fee, Guide, from_json, to_json, to_xml
 from service_codes.cli import main
 from service_codes.diff import diff_guides
 
@@ -30,7 +30,7 @@ def test_element_by_element() -> None:
         TEMPLATE,
         version=TEMPLATE.version + 1,
         materials=materials,
-        conditions=(*TEMPLATE.conditions, "新增条件"),
+        conditions=(*TEMPLATE.conditions, Condition(text="新增条件")),
         fees=(Fee(name="工本费", standard="10 元"),),
         charged=True,
         promised_limit=attrs.evolve(TEMPLATE.promised_limit, value=3),

@@ -2,56 +2,33 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import re
 from typing import Any
 
 import attrs
 import pytest
-from conftest import ROOT
+from exchange_strategies import (
+    BUNDLED,
+    SYNC,
+    WHOLE,
+    family,
+    through_json,
+    writable_guides,
+)
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import guides
 
 from service_codes import (
     CatalogCode,
+    Condition,
     Guide,
     ImplementationCode,
     InvalidCode,
     InvalidGuide,
     ServiceObject,
-    from_json,
 )
-from service_codes.formats.exchange import Sync, exchange_warnings, to_exchange
+from service_codes.formats.exchange import exchange_warnings, to_exchange
 from service_codes.formats.exchange_read import from_exchange
-from service_codes.formats.exchange_tables import family_of
-from service_codes.matter_types import STANDARD, ExtensionType
-
-BUNDLED = [from_json(p.read_bytes()) for p in sorted((ROOT / "registry" / "guides").glob("*.json"))]
-SYNC = Sync("0123456789abcdef0123456789abcdef", dt.datetime(2024, 3, 1, 8, 30))
-# The families whose tables hold every field a guide needs, so a record reads as a guide.
-WHOLE = ("general", "public")
-
-
-def family(guide: Guide) -> str:
-    return family_of(guide.matter_type, STANDARD)
-
-
-def writable(guide: Guide) -> Guide:
-    """The guide with its lists free of the separators the records join them with."""
-
-    def clean(text: str, marks: str = "\n") -> str:
-        return re.sub(f"[{marks}]", "_", text)
-
-    return attrs.evolve(
-        guide,
-        conditions=tuple(map(clean, guide.conditions)),
-        local_codes=tuple(clean(c, "\n,") for c in guide.local_codes),
-        joint_agencies=tuple(clean(a, "\n,") for a in guide.joint_agencies),
-        intermediary_services=tuple(clean(i, "\n,") for i in guide.intermediary_services),
-        online_urls=tuple(clean(u, "\n,") for u in guide.online_urls),
-    )
+from service_codes.matter_types import ExtensionType
 
 
 def carried_steps(guide: Guide) -> tuple[Any, ...]:
@@ -62,12 +39,7 @@ def carried_steps(guide: Guide) -> tuple[Any, ...]:
     )
 
 
-def through_json(record: dict[str, Any]) -> dict[str, Any]:
-    result: dict[str, Any] = json.loads(json.dumps(record, ensure_ascii=False))
-    return result
-
-
-@given(guides().map(writable), st.sampled_from(["platform", "gbt39046"]))
+@given(writable_guides(), st.sampled_from(["platform", "gbt39046"]))
 def test_the_tables_keep_what_they_carry_or_refuse_it(guide: Guide, scheme: str) -> None:
     if scheme == "gbt39046":
         unincorporated = ServiceObject.UNINCORPORATED_ENTERPRISE
@@ -148,12 +120,21 @@ def test_each_family_writes_its_own_tables() -> None:
     seen = {}
     for guide in BUNDLED:
         seen[guide.matter_type.value] = sorted(to_exchange(guide, sync=SYNC))
+    situated = ("situation", "situation_item")
+    general = ("basic", "extend", "material", "fee_project", "questions", *situated)
     assert seen["licensing"] == sorted(
-        f"up_task_general_{t}" for t in ("basic", "extend", "material", "fee_project", "questions")
+        f"up_task_general_{t}" for t in (*general, "duty", "intermediary")
     )
-    assert seen["penalty"] == ["up_task_punish_basic", "up_task_punish_questions"]
-    assert seen["levy"] == [f"up_task_handle_{t}" for t in ("basic", "material", "questions")]
-    assert seen["inspection"] == ["up_task_check_basic", "up_task_check_questions"]
+    assert seen["penalty"] == sorted(
+        f"up_task_punish_{t}"
+        for t in ("basic", "questions", *situated, "condition", "discretion", "duty")
+    )
+    assert seen["levy"] == sorted(
+        f"up_task_handle_{t}" for t in ("basic", "material", "questions", *situated, "duty")
+    )
+    assert seen["inspection"] == sorted(
+        f"up_task_check_{t}" for t in ("basic", "questions", *situated, "random", "duty")
+    )
     assert seen["public_service"][0] == "up_task_public_basic"
 
 
@@ -169,7 +150,9 @@ def test_codes_flags_dates_joins_and_renderings() -> None:
     assert to_exchange(guide, "gbt39046", SYNC)["up_task_general_basic"]["server_type"] == "2,5"
     assert basic["plan_effective_date"] == guide.effective_date.strftime("%Y%m%d")  # type: ignore[union-attr]
     assert (extend["is_entry_center"], basic["is_fee"]) == ("1", "0")
-    assert basic["use_level"] == "4" and basic["accept_condition"] == "\n".join(guide.conditions)
+    assert basic["use_level"] == "4" and basic["accept_condition"] == "\n".join(
+        c.text for c in guide.conditions
+    )
     assert basic["anticipate_type"] in ("1", "2") and basic["task_state"] == "1"
     first = guide.steps[0]
     assert basic["handle_flow"].split("\n")[0].startswith(f"1. {first.name}（{first.actor}")
@@ -215,9 +198,9 @@ def test_a_value_holding_the_separator_is_refused() -> None:
 
 def test_a_text_longer_than_its_column_is_a_located_warning_and_written_whole() -> None:
     guide = next(g for g in BUNDLED if family(g) == "general")
-    long = ("申请人应当具备相应条件" * 30,)
-    record = to_exchange(attrs.evolve(guide, conditions=long), sync=SYNC)
-    assert record["up_task_general_basic"]["accept_condition"] == long[0]
+    long = "申请人应当具备相应条件" * 30
+    record = to_exchange(attrs.evolve(guide, conditions=(Condition(text=long),)), sync=SYNC)
+    assert record["up_task_general_basic"]["accept_condition"] == long
     (warning,) = [w for w in exchange_warnings(record) if "accept_condition" in w.path]
     assert warning.path == "/up_task_general_basic/accept_condition"
     assert warning.rule == "exchange.too-long" and warning.severity == "warning"

@@ -9,9 +9,13 @@ from pathlib import Path
 from click.testing import CliRunner
 from conftest import ROOT
 
-from service_codes import from_json
+from service_codes import Guide, from_json
 from service_codes.cli import main
+from service_codes.formats.exchange_tables import FAMILIES, tables
 from service_codes.matter_types import ExtensionType
+
+# The tables of the platform's DDL, without this library's own.
+_DDL_TABLES = {t.name for family in FAMILIES for t in tables(family) if not t.own}
 
 
 def _run(*args: str) -> tuple[int, str, str]:
@@ -122,3 +126,48 @@ def test_a_repeat_written_otherwise_is_still_a_repeat(tmp_path: Path) -> None:
     source.write_text(json.dumps([records[0], again], ensure_ascii=False), "utf-8")
     code, _, stderr = _run("import", str(source), "--out", str(tmp_path / "out"))
     assert code == 1 and "row 2, task_code: repeats the implementation code of record 1" in stderr
+
+
+NEW = ("situations", "discretion", "inspection", "responsibility", "intermediary_services")
+
+
+def _new_fields(guide: Guide) -> tuple[object, ...]:
+    tagged = tuple(i.applies_to for i in (*guide.conditions, *guide.materials, *guide.fees))
+    return (*(getattr(guide, name) for name in NEW), tagged)
+
+
+def test_situations_and_power_fields_come_back_through_export_and_import(tmp_path: Path) -> None:
+    records = _exported(tmp_path)
+    assert any(r.get("up_task_punish_discretion") for r in records)
+    assert any(r.get("up_task_general_situation") for r in records)
+    source = tmp_path / "platform.json"
+    source.write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+    catalogue = tmp_path / "catalogue"
+    code, _, stderr = _run("import", str(source), "--out", str(catalogue), "--force")
+    assert code == 0, stderr
+    for path in sorted((catalogue / "guides").glob("*.json")):
+        guide = from_json(path.read_bytes())
+        original = from_json((ROOT / "registry" / "guides" / path.name).read_bytes())
+        assert _new_fields(guide) == _new_fields(original), path.name
+
+
+def test_the_platforms_own_export_imports_over_the_guides_it_lacks_tables_for(
+    tmp_path: Path,
+) -> None:
+    """The platform's export has none of this library's tables: the guide keeps what they
+    held, and a penalty text changed on the platform is named, not taken as conditions."""
+    records = _exported(tmp_path)
+    platforms = [{name: rows for name, rows in r.items() if name in _DDL_TABLES} for r in records]
+    punished = next(i for i, r in enumerate(records) if r.get("up_task_punish_discretion"))
+    source = tmp_path / "platform.json"
+    source.write_text(json.dumps(platforms, ensure_ascii=False), "utf-8")
+    catalogue = tmp_path / "catalogue"
+    code, _, stderr = _run("import", str(source), "--out", str(catalogue), "--force")
+    assert code == 0, stderr
+    for path in sorted((catalogue / "guides").glob("*.json")):
+        original = from_json((ROOT / "registry" / "guides" / path.name).read_bytes())
+        assert _new_fields(from_json(path.read_bytes())) == _new_fields(original), path.name
+    platforms[punished]["up_task_punish_basic"]["punishment_method"] = "改写的处罚"
+    source.write_text(json.dumps(platforms, ensure_ascii=False), "utf-8")
+    code, _, stderr = _run("import", str(source), "--out", str(catalogue), "--force")
+    assert code == 1 and "punishment_method: is not the text of the guide's discretion" in stderr

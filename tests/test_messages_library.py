@@ -129,12 +129,12 @@ def _sample(schema: dict[str, Any]) -> Any:
     if kind == "object":
         return {key: _sample(value) for key, value in schema["properties"].items()}
     if kind == "array":
-        return [_sample(schema["items"])]
-    if kind == "integer":
+        return [_sample(schema["items"])] * max(1, schema.get("minItems", 1))
+    if kind in ("integer", "number"):
         return schema.get("minimum", 0)
     if kind == "boolean":
         return False
-    example = re.search(r"such as (\S+)$", schema.get("patternErrorMessage", ""))
+    example = re.search(r"such as '?([^'\s]+)'?$", schema.get("patternErrorMessage", ""))
     return example.group(1) if example else "示例"
 
 
@@ -155,7 +155,14 @@ def _places(data: Any, schema: dict[str, Any], path: Path = ()) -> Iterator[tupl
             yield from _places(value, schema["items"], (*path, i))
 
 
-_OTHER_TYPE = {"string": 45352, "integer": "7", "boolean": "yes", "array": {}, "object": []}
+_OTHER_TYPE = {
+    "string": 45352,
+    "integer": "7",
+    "number": "7",
+    "boolean": "yes",
+    "array": {},
+    "object": [],
+}
 _BAD_TEXT = ["", "2024/03/01", "45352", "104002000", "x", " ", "a\x07b", "www.x.cn"]
 
 
@@ -414,7 +421,7 @@ def test_every_pattern_in_the_schema_is_described_with_an_example(
     example_en, example_zh = re.search(r"such as (\S+)$", en), re.search(r"例如 (\S+)$", zh)
     if example_en or example_zh:
         assert example_en and example_zh and example_en.group(1) == example_zh.group(1)
-        assert re.search(schema["pattern"], example_en.group(1))
+        assert re.search(schema["pattern"], example_en.group(1).strip("'"))
 
 
 def _problem(data: dict[str, Any], path: str) -> Problem:

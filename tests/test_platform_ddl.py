@@ -133,3 +133,12 @@ def test_parse_ddl_details() -> None:
     assert table.columns["b"] == Column("b", "text", None, False, None, "")
     assert table.columns["c"].comment == "x;y" and table.columns["c"].default is None
     assert table.required() == []
+
+
+def test_the_librarys_own_tables_are_not_the_platforms(task_init: dict[str, Table]) -> None:
+    """The tables exchange_tables marks as its own are those the DDL lacks, and only those."""
+    from service_codes.formats.exchange_tables import FAMILIES, tables
+
+    written = [table for family in FAMILIES for table in tables(family)]
+    assert {t.name for t in written if t.own} == {t.name for t in written} - set(task_init)
+    assert {t.name for t in written if not t.own} <= TASK_TABLES

@@ -8,20 +8,32 @@ from collections.abc import Callable
 import attrs
 import pytest
 from conftest import ROOT
+from test_situations import plain
 
 from service_codes import (
     CaseType,
     CatalogCode,
+    Circumstance,
+    Condition,
+    Discretion,
     Fee,
+    Frequency,
     Guide,
     HandlingItem,
     HandlingItemCode,
     ImplementationCode,
+    Inspection,
     Level,
     MaterialCode,
     MatterType,
     OnlineDepth,
+    Option,
+    Penalty,
+    PenaltyKind,
+    RangeUnit,
+    Responsibility,
     Severity,
+    Situation,
     TimeLimit,
     TimeUnit,
     from_json,
@@ -41,6 +53,7 @@ OTHER_IMPLEMENTATION = ImplementationCode("91110000600037341L", Level.COUNTY, CA
 def coded(guide: Guide = TEMPLATE) -> Guide:
     return attrs.evolve(
         guide,
+        responsibility=guide.responsibility or RESPONSIBILITY,
         catalog_code=CATALOG,
         implementation_code=IMPLEMENTATION,
         handling_items=(HandlingItem(name="新办", code=ITEM),),
@@ -99,6 +112,75 @@ def keep(g: Guide) -> Guide:
 
 
 FEE = Fee(name="工本费", standard="10 元/本")
+RESPONSIBILITY = Responsibility(
+    items=("受理责任：依法受理或者不予受理并说明理由",),
+    accountability=("对符合法定条件的申请不予受理的",),
+    channel="雁塔区12345政务服务便民热线",
+)
+KIND = Situation(
+    id="kind",
+    question="申请人类型",
+    options=(Option(id="individual", name="个体工商户"), Option(id="company", name="企业")),
+)
+
+
+def situated(g: Guide, *tags: str, situations: tuple[Situation, ...] = (KIND,)) -> Guide:
+    """``g`` told with ``situations`` alone, its first material applying to ``tags``."""
+    g = plain(g)
+    first = attrs.evolve(g.materials[0], applies_to=tags)
+    return attrs.evolve(g, situations=situations, materials=(first, *g.materials[1:]))
+
+
+def option_twice(g: Guide) -> Guide:
+    options = (KIND.options[0], Option(id="catering", name="餐饮"))
+    other = Situation(id="scope", question="经营范围", options=options)
+    return situated(g, situations=(KIND, other))
+
+
+def condition_for(g: Guide, tag: str) -> Guide:
+    condition = Condition(text="条件", applies_to=(tag,))
+    return attrs.evolve(plain(g), situations=(KIND,), conditions=(condition,))
+
+
+def fine(
+    low: float | None,
+    high: float | None,
+    unit: RangeUnit | None = RangeUnit.YUAN,
+    base: str | None = None,
+    kind: PenaltyKind = PenaltyKind.FINE,
+) -> Penalty:
+    return Penalty(kind=kind, minimum=low, maximum=high, unit=unit, base=base)
+
+
+def row(
+    circumstance: Circumstance, *penalties: Penalty, conduct: str = "未取得许可经营"
+) -> Discretion:
+    return Discretion(
+        conduct=conduct,
+        legal_basis="《中华人民共和国食品安全法》第一百二十二条",
+        circumstance=circumstance,
+        penalties=penalties,
+    )
+
+
+MINOR, ORDINARY, GRAVE = Circumstance.MINOR, Circumstance.ORDINARY, Circumstance.GRAVE
+LADDER = (row(MINOR, fine(50_000, 60_000)), row(GRAVE, fine(8, 10, RangeUnit.TEN_THOUSAND_YUAN)))
+
+
+def penalty_guide(*rows: Discretion) -> Callable[[Guide], Guide]:
+    return lambda g: attrs.evolve(uncoded(g), matter_type=MatterType.PENALTY, discretion=rows)
+
+
+INSPECTION = Inspection(
+    legal_basis="《食品安全抽样检验管理办法》",
+    body="雁塔区市场监督管理局",
+    object_kind="食品经营者",
+    subjects=12000,
+    ratio=5,
+    frequency=Frequency.YEARLY,
+    content="许可条件保持情况",
+    method="现场检查",
+)
 CAL, IMMEDIATE = TimeUnit.CALENDAR_DAY, CaseType.IMMEDIATE
 
 # rule id, the path it reports, a change that breaks the rule, a near twin that keeps it
@@ -175,6 +257,48 @@ CASES: list[tuple[str, str, Callable[[Guide], Guide], Callable[[Guide], Guide], 
      lambda g: attrs.evolve(g, effective_date=dt.date(2024, 3, 1), cancel_date=dt.date(2024, 2, 1)),
      lambda g: attrs.evolve(g, effective_date=dt.date(2024, 3, 1), cancel_date=dt.date(2024, 3, 1)),
      Severity.ERROR),
+    ("situation.duplicate-id", "/situations/1/options/0/id", option_twice,
+     lambda g: situated(g, situations=(KIND, Situation(id="scope", question="经营范围", options=(
+         Option(id="retail", name="零售"), Option(id="catering", name="餐饮"))))),
+     Severity.ERROR),
+    ("situation.unknown-option", "/materials/0/applies_to/0",
+     lambda g: situated(g, "enterprise"), lambda g: situated(g, "company"), Severity.ERROR),
+    ("situation.unknown-option", "/conditions/0/applies_to/0",
+     lambda g: condition_for(g, "firm"), lambda g: condition_for(g, "individual"), Severity.ERROR),
+    ("discretion.not-penalty", "/discretion",
+     lambda g: attrs.evolve(g, discretion=LADDER), keep, Severity.ERROR),
+    ("discretion.missing", "/discretion",
+     penalty_guide(), penalty_guide(*LADDER), Severity.WARNING),
+    ("discretion.range-order", "/discretion/0/penalties/0/maximum",
+     penalty_guide(row(MINOR, fine(10_000, 5_000))), penalty_guide(row(MINOR, fine(5_000, 10_000))),
+     Severity.ERROR),
+    ("discretion.fine-amount", "/discretion/0/penalties/0",
+     penalty_guide(row(MINOR, fine(None, None, None))), penalty_guide(row(MINOR, fine(None, 500))),
+     Severity.ERROR),
+    ("discretion.fine-amount", "/discretion/0/penalties/0",
+     penalty_guide(row(MINOR, fine(1, 15, RangeUnit.DAY))),
+     penalty_guide(row(MINOR, fine(1, 15, RangeUnit.DAY, kind=PenaltyKind.DETENTION))),
+     Severity.ERROR),
+    ("discretion.times-base", "/discretion/0/penalties/0/unit",
+     penalty_guide(row(MINOR, fine(10, 20, RangeUnit.TIMES))),
+     penalty_guide(row(MINOR, fine(10, 20, RangeUnit.TIMES, "货值金额"))), Severity.ERROR),
+    ("discretion.duplicate", "/discretion/1/circumstance",
+     penalty_guide(row(MINOR, fine(1, 2)), row(MINOR, fine(1, 2))),
+     penalty_guide(row(MINOR, fine(1, 2)), row(MINOR, fine(1, 2), conduct="超范围经营")),
+     Severity.ERROR),
+    ("discretion.heavier-lighter", "/discretion/1/penalties/0",  # 4 万元 < 50,000 元
+     penalty_guide(row(MINOR, fine(50_000, 60_000)),
+                   row(GRAVE, fine(4, 10, RangeUnit.TEN_THOUSAND_YUAN))),
+     penalty_guide(*LADDER), Severity.ERROR),
+    ("discretion.heavier-lighter", "/discretion/0/penalties/0",  # an open maximum is the top
+     penalty_guide(row(ORDINARY, fine(100, 200)), row(MINOR, fine(100, None))),
+     penalty_guide(row(ORDINARY, fine(100, None)), row(MINOR, fine(100, 200))), Severity.ERROR),
+    ("inspection.not-inspection", "/inspection",
+     lambda g: attrs.evolve(g, inspection=INSPECTION),
+     lambda g: attrs.evolve(uncoded(g), matter_type=MatterType.INSPECTION, inspection=INSPECTION),
+     Severity.ERROR),
+    ("responsibility.missing", "/responsibility",
+     lambda g: attrs.evolve(g, responsibility=None), keep, Severity.WARNING),
 ]  # fmt: skip
 
 
@@ -212,9 +336,10 @@ def test_every_rule_id_has_a_case() -> None:
     import inspect
     import re
 
-    from service_codes import rules
+    from service_codes import power_rules, rules, situation_rules
 
-    ids = set(re.findall(r'"((?:[a-z]+\.)[a-z-]+)"', inspect.getsource(rules)))
+    modules = (rules, situation_rules, power_rules)
+    ids = {i for m in modules for i in re.findall(r'"((?:[a-z]+\.)[a-z-]+)"', inspect.getsource(m))}
     assert ids == {c[0] for c in CASES}
 
 

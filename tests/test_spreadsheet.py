@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -8,19 +9,26 @@ import attrs
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from strategies import guides
 
-from service_codes import from_json
+from service_codes import Frequency, Guide, Inspection, Responsibility, applicable, from_json
 from service_codes.cli import main
 from service_codes.codelists import MatterType, label_zh
 from service_codes.convert import guide_to_data
 from service_codes.encoding import UnreadableText
 from service_codes.errors import ServiceCodesError
 from service_codes.formats.spreadsheet import (
+    EXAMPLE,
+    EXAMPLES,
     MATTERS,
+    PENALTY_EXAMPLE,
     layout,
     read_spreadsheet,
+    spreadsheet_data,
     template,
     write_csv,
     write_workbook,
@@ -198,10 +206,15 @@ def test_text_that_looks_like_a_formula_and_empty_lists_survive(tmp_path: Path) 
 def test_an_item_holding_a_line_break_is_refused_on_write(tmp_path: Path) -> None:
     from service_codes import InvalidGuide
 
-    guide = attrs.evolve(BUNDLED["marriage-registration"], conditions=("一\n二",))
+    wed = BUNDLED["marriage-registration"]
+    guide = attrs.evolve(wed, joint_agencies=("一\n二",))
     with pytest.raises(InvalidGuide) as caught:
         write_workbook({"g": guide}, tmp_path / "x.xlsx")
-    assert caught.value.problems[0].path == "/conditions/0"
+    assert caught.value.problems[0].path == "/joint_agencies/0"
+    duty = Responsibility(items=("受理", "审查\n决定"), accountability=("推诿",), channel="12345")
+    with pytest.raises(InvalidGuide) as caught:
+        write_csv({"g": attrs.evolve(wed, responsibility=duty)}, tmp_path / "x.csv")
+    assert caught.value.problems[0].path == "/responsibility/items/1"
 
 
 def test_import_refuses_other_files_and_missing_folders(tmp_path: Path) -> None:
@@ -249,7 +262,7 @@ def test_required_columns_are_marked_from_the_schema(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
-def test_the_template_holds_one_example_row_per_sheet_that_import_skips(
+def test_the_template_holds_example_rows_on_every_sheet_that_import_skips(
     tmp_path: Path, suffix: str
 ) -> None:
     path = tmp_path / f"template{suffix}"
@@ -257,25 +270,34 @@ def test_the_template_holds_one_example_row_per_sheet_that_import_skips(
     untouched = read_spreadsheet(path)
     assert untouched.guides == {} and untouched.problems == ()
     renamed = tmp_path / f"renamed{suffix}"
+    demo = {key: f"demo{i}" for i, key in enumerate(EXAMPLES)}
     if suffix == ".xlsx":
         book = load_workbook(path)
         for sheet in book.worksheets:
-            assert sheet.max_row == 2 and str(sheet["A2"].value).startswith("示例"), sheet.title
-            assert sheet["A2"].font.i  # set apart from the rows staff write
-            sheet["A2"].value = "demo"
+            assert sheet.max_row >= 2, sheet.title  # an example on every sheet
+            for (cell,) in sheet.iter_rows(min_row=2, max_col=1):
+                assert cell.value in EXAMPLES and cell.font.i  # set apart from staff's rows
+                cell.value = demo[cell.value]
         book.save(renamed)
     else:
         for part in tmp_path.glob("template*.csv"):
-            lines = part.read_text("utf-8-sig").splitlines()
-            assert lines[1].startswith("示例"), part.name
+            text = part.read_text("utf-8-sig")
+            assert text.splitlines()[1].startswith("示例"), part.name
+            for key, new in demo.items():
+                text = text.replace(key, new)
             target = renamed.with_name(part.name.replace("template", "renamed"))
-            text = part.read_text("utf-8-sig").replace(lines[1].split(",")[0], "demo")
             target.write_text(text, encoding="utf-8")
-    # The example is a complete, valid guide: with a real key it imports as one.
-    example = read_spreadsheet(renamed)
-    assert example.ok and list(example.guides) == ["demo"]
-    guide = example.guides["demo"]
-    assert all(getattr(guide, name) for name in list(layout())[1:]), "an item in every list"
+    # The examples are complete, valid guides: with real keys they import as such.
+    imported = read_spreadsheet(renamed)
+    assert imported.ok and imported.guides == {
+        demo[key]: guide_from_data(data) for key, data in EXAMPLES.items()
+    }
+    examples = list(imported.guides.values())
+    for name in list(layout())[1:]:  # an item in every list, nested ones too
+        parent, _, field = name.partition("-")
+        items = [i for g in examples for i in getattr(g, parent)]
+        assert items and (not field or any(getattr(i, field) for i in items)), name
+    assert any(g.responsibility for g in examples) and any(g.situations for g in examples)
 
 
 def test_enum_and_yes_no_columns_offer_drop_downs_of_chinese_labels(tmp_path: Path) -> None:
@@ -429,3 +451,217 @@ def test_a_guide_of_an_extension_type_round_trips(tmp_path: Path, suffix: str) -
     (write_workbook if suffix == ".xlsx" else write_csv)(guides, path)
     imported = read_spreadsheet(path)
     assert imported.ok and imported.guides == guides
+
+
+# --- situations, discretion, inspection and responsibility -------------------------------
+
+
+def _one_line(guide: Guide) -> Guide:
+    """``guide`` with no line break inside a list item that a cell holds one item a line."""
+
+    def flat(items: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(item.replace("\n", " ") for item in items)
+
+    duty = guide.responsibility
+    return attrs.evolve(
+        guide,
+        local_codes=flat(guide.local_codes),
+        joint_agencies=flat(guide.joint_agencies),
+        responsibility=duty
+        and attrs.evolve(duty, items=flat(duty.items), accountability=flat(duty.accountability)),
+    )
+
+
+catalogues = st.dictionaries(
+    st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True), guides().map(_one_line), max_size=3
+)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(catalogue=catalogues)
+def test_every_field_round_trips(tmp_path: Path, suffix: str, catalogue: dict[str, Guide]) -> None:
+    path = tmp_path / f"round-trip{suffix}"
+    for old in tmp_path.glob("round-trip*"):
+        old.unlink()
+    (write_workbook if suffix == ".xlsx" else write_csv)(catalogue, path)
+    # The data, not the import: generated guides break content rules the import enforces.
+    read = {key: guide_from_data(data) for key, data in spreadsheet_data(path).items()}
+    assert read == catalogue
+
+
+ROAD = guide_from_data(
+    {k: v for k, v in EXAMPLE.items() if k != "situations"}
+    | {
+        "conditions": [{"text": "已取得规划等部门的批准文件。"}],
+        "materials": [{**m, "applies_to": []} for m in EXAMPLE["materials"]],
+        "fees": [{**f, "applies_to": []} for f in EXAMPLE["fees"]],
+    }
+)
+
+
+def test_a_hand_made_workbook_with_two_situations_and_tagged_materials(tmp_path: Path) -> None:
+    path = tmp_path / "staff.xlsx"
+    write_workbook({"road": ROAD}, path)
+    book = load_workbook(path)
+    # As staff fill it in: a row per situation, a row per option naming its situation's id.
+    book["situations"].append(["road", "applicant", "由谁办理？"])
+    book["situations"].append(["road", "urgent", "是否紧急抢修？", "否"])
+    for situation, option, name in [
+        ("applicant", "builder", "建设单位自行办理"),
+        ("applicant", "agent", "委托代理人办理"),
+        ("urgent", "repair", "紧急抢修"),
+        ("urgent", "planned", "计划施工"),
+    ]:
+        book["situations-options"].append(["road", situation, option, name])
+    materials = book["materials"]
+    tags = _header(materials)["applies_to"]
+    materials.cell(3, tags).value = "agent"  # the power of attorney: only through an agent
+    materials.cell(2, tags).value = "builder\nagent"
+    book.save(path)
+    imported = read_spreadsheet(path)
+    assert imported.ok, imported.problems
+    guide = imported.guides["road"]
+    assert [(s.id, s.required, [o.name for o in s.options]) for s in guide.situations] == [
+        ("applicant", True, ["建设单位自行办理", "委托代理人办理"]),
+        ("urgent", False, ["紧急抢修", "计划施工"]),
+    ]
+    assert [m.applies_to for m in guide.materials] == [("builder", "agent"), ("agent",)]
+    told = applicable(guide, ["builder"]).materials
+    assert [m.name for m in told] == ["挖掘城市道路申请表"]
+    assert len(applicable(guide, ["agent", "repair"]).materials) == 2
+
+
+def _penalty_workbook(path: Path) -> dict[str, int]:
+    """The template's penalty example under a real key; its sheets' columns by field path."""
+    write_workbook({"ad": guide_from_data(PENALTY_EXAMPLE)}, path)
+    return _header(load_workbook(path)["discretion-penalties"])
+
+
+def test_discretion_rows_name_their_penalties_by_number(tmp_path: Path) -> None:
+    path = tmp_path / "ad.xlsx"
+    columns = _penalty_workbook(path)
+    sheet = load_workbook(path)["discretion-penalties"]
+    parents = [sheet.cell(r, columns["discretion"]).value for r in range(2, sheet.max_row + 1)]
+    assert parents == [1, 2, 2]  # a warning; a warning and a fine for the second row
+    assert sheet.cell(4, columns["minimum"]).value == 500
+    assert read_spreadsheet(path).guides == {"ad": guide_from_data(PENALTY_EXAMPLE)}
+
+
+def test_a_bad_ratio_cell_is_named_at_its_cell(tmp_path: Path) -> None:
+    inspection = Inspection(
+        legal_basis="《食品安全法》第一百一十条",
+        body="西安市雁塔区市场监督管理局",
+        object_kind="食品经营者",
+        subjects=3200,
+        ratio=5.5,
+        frequency=Frequency.YEARLY,
+        content="经营许可、进货查验、从业人员健康管理",
+        method="双随机抽取，现场检查",
+    )
+    guide = attrs.evolve(BUNDLED["inspection-food-business"], inspection=inspection)
+    path = tmp_path / "check.xlsx"
+    write_workbook({"food": guide, "aid": BUNDLED["temporary-assistance"]}, path)
+    book = load_workbook(path)
+    header = _header(book[MATTERS])
+    ratio = book[MATTERS].cell(2, header["inspection.ratio"])
+    assert ratio.value == 5.5 and ratio.data_type == "n"  # a number staff can sum and sort
+    ratio.value = "三成"
+    book[MATTERS].cell(2, header["inspection.frequency"]).value = "每周一次"
+    book[MATTERS].cell(3, header["inspection.ratio"]).value = 150  # no inspection otherwise
+    book.save(path)
+    imported = read_spreadsheet(path)
+    assert imported.guides == {}
+    found = {(p.sheet, p.row, p.column): p for p in imported.problems}
+    assert set(found) >= {
+        (MATTERS, 2, "inspection.ratio"),
+        (MATTERS, 2, "inspection.frequency"),
+        (MATTERS, 3, "inspection.ratio"),
+    }
+    bad = found[(MATTERS, 2, "inspection.ratio")]
+    assert "三成" in bad.message and "not a number" in bad.message and "数字" in bad.message_zh
+    assert "每年一次" in found[(MATTERS, 2, "inspection.frequency")].message_zh  # the choices
+    assert "100" in found[(MATTERS, 3, "inspection.ratio")].message
+
+
+def test_bad_penalty_cells_and_orphan_rows_are_named_at_their_cells(tmp_path: Path) -> None:
+    path = tmp_path / "ad.xlsx"
+    columns = _penalty_workbook(path)
+    book = load_workbook(path)
+    penalties = book["discretion-penalties"]
+    penalties.cell(4, columns["minimum"]).value = "五百"
+    penalties.cell(3, columns["kind"]).value = "罚金"
+    penalties.append(["ad", 3, "警告"])  # the matter has two discretion rows
+    book["situations-options"].append(["ad", "nobody", "x", "某选项"])
+    discretion = book["discretion"]
+    discretion.cell(3, _header(discretion)["circumstance"]).value = "很严重"
+    book.save(path)
+    imported = read_spreadsheet(path)
+    assert imported.guides == {}
+    assert sorted((p.sheet, p.row, p.column) for p in imported.problems) == [
+        ("discretion", 3, "circumstance"),
+        ("discretion-penalties", 3, "kind"),
+        ("discretion-penalties", 4, "minimum"),
+        ("discretion-penalties", 5, "discretion"),
+        ("situations-options", 2, "situations"),
+    ]
+    by_column = {p.column: p for p in imported.problems}
+    assert "罚款" in by_column["kind"].message_zh and "较重" in by_column["circumstance"].message_zh
+    assert "3" in by_column["discretion"].message and "nobody" in by_column["situations"].message
+
+
+def test_a_situation_without_options_is_named_at_its_row(tmp_path: Path) -> None:
+    path = tmp_path / "road.xlsx"
+    write_workbook({"road": ROAD}, path)
+    book = load_workbook(path)
+    book["situations"].append(["road", "applicant", "由谁办理？"])
+    book["situations-options"].append(["road", "applicant", "builder", "建设单位自行办理"])
+    book.save(path)
+    (problem,) = read_spreadsheet(path).problems
+    assert (problem.sheet, problem.row, problem.column) == ("situations", 2, "options")
+    assert "2" in problem.message
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_a_ratio_written_as_a_percentage_reads_in_per_cent(tmp_path: Path, suffix: str) -> None:
+    guide = BUNDLED["inspection-food-business"]
+    assert guide.inspection is not None
+    path = tmp_path / f"check{suffix}"
+    (write_workbook if suffix == ".xlsx" else write_csv)({"food": guide}, path)
+    if suffix == ".xlsx":
+        book = load_workbook(path)
+        cell = book[MATTERS].cell(2, _header(book[MATTERS])["inspection.ratio"])
+        cell.value, cell.number_format = 0.07, "0%"  # what Excel makes of "7%" typed in
+        book.save(path)
+    else:
+        with open(path, newline="", encoding="utf-8-sig") as file:
+            header, row = csv.reader(file)
+        row[[h.split()[-1] for h in header].index("inspection.ratio")] = "7%"
+        with open(path, "w", newline="", encoding="utf-8") as file:
+            csv.writer(file).writerows([header, row])
+    imported = read_spreadsheet(path)
+    assert imported.ok, imported.problems
+    read = imported.guides["food"].inspection
+    assert read is not None and read.ratio == 7.0
+
+
+def test_a_number_excel_would_round_is_kept_as_text_and_reads_back(tmp_path: Path) -> None:
+    data = guide_to_data(guide_from_data(PENALTY_EXAMPLE))
+    data["discretion"][1]["penalties"][1]["maximum"] = 123456789.12345679  # 17 digits
+    guide = guide_from_data(data)
+    path = tmp_path / "exact.xlsx"
+    write_workbook({"ad": guide}, path)
+    sheet = load_workbook(path)["discretion-penalties"]
+    assert sheet.cell(4, _header(sheet)["maximum"]).value == "123456789.12345679"
+    assert read_spreadsheet(path).guides == {"ad": guide}
+
+
+def test_an_optional_object_left_blank_stays_absent(tmp_path: Path) -> None:
+    guide = BUNDLED["temporary-assistance"]
+    assert guide.inspection is None
+    path = tmp_path / "aid.csv"
+    write_csv({"aid": attrs.evolve(guide, responsibility=None)}, path)
+    read = read_spreadsheet(path).guides["aid"]
+    assert read.inspection is None and read.responsibility is None

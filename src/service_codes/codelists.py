@@ -175,6 +175,55 @@ class MatterState(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class PenaltyKind(enum.StrEnum):
+    """行政处罚的种类, in the order of article 9 of the Administrative Penalty Law."""
+
+    WARNING = "warning"
+    CRITICISM = "criticism"
+    FINE = "fine"
+    CONFISCATE_GAINS = "confiscate_gains"
+    CONFISCATE_PROPERTY = "confiscate_property"
+    SUSPEND_LICENCE = "suspend_licence"
+    LOWER_QUALIFICATION = "lower_qualification"
+    REVOKE_LICENCE = "revoke_licence"
+    RESTRICT_BUSINESS = "restrict_business"
+    SUSPEND_BUSINESS = "suspend_business"
+    CLOSE = "close"
+    RESTRICT_PRACTICE = "restrict_practice"
+    DETENTION = "detention"
+    OTHER = "other"
+
+
+class Circumstance(enum.StrEnum):
+    """违法情节 of a discretion standard, from the lightest to the heaviest."""
+
+    MINOR = "minor"
+    ORDINARY = "ordinary"
+    SERIOUS = "serious"
+    GRAVE = "grave"
+    EXTREME = "extreme"
+
+
+class RangeUnit(enum.StrEnum):
+    """The unit of a penalty's range: an amount, a multiple of a base, or days."""
+
+    YUAN = "yuan"
+    TEN_THOUSAND_YUAN = "ten_thousand_yuan"
+    TIMES = "times"
+    DAY = "day"
+
+
+class Frequency(enum.StrEnum):
+    """抽查频次 of a random inspection."""
+
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    HALF_YEARLY = "half_yearly"
+    YEARLY = "yearly"
+    BIENNIAL = "biennial"
+    AS_NEEDED = "as_needed"
+
+
 E = TypeVar("E", bound=enum.StrEnum)
 
 # Table name in codelists.toml for each enum.
@@ -194,6 +243,10 @@ _TABLES: Final[dict[type[enum.StrEnum], str]] = {
     Scope: "scope",
     TimeUnit: "time_unit",
     MatterState: "matter_state",
+    PenaltyKind: "penalty_kind",
+    Circumstance: "circumstance",
+    RangeUnit: "range_unit",
+    Frequency: "frequency",
 }
 
 

@@ -87,7 +87,7 @@ ELEMENTS: Final[tuple[tuple[str, Callable[[Guide], str], Severity], ...]] = (
     ),
     ("competent_department", lambda g: g.competent_department, Severity.ERROR),
     ("materials", lambda g: "、".join(sorted(m.name for m in g.materials)), Severity.WARNING),
-    ("conditions", lambda g: "；".join(g.conditions), Severity.WARNING),
+    ("conditions", lambda g: "；".join(c.text for c in g.conditions), Severity.WARNING),
     ("legal_limit", lambda g: _limit(g.legal_limit), Severity.WARNING),
     ("promised_limit", lambda g: _limit(g.promised_limit), Severity.WARNING),
 )

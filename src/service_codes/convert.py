@@ -63,6 +63,16 @@ def _optional(optional_type: Any, converter_: cattrs.Converter) -> Any:
 converter.register_structure_hook_factory(
     lambda t: type(None) in typing.get_args(t) and len(typing.get_args(t)) == 2, _optional
 )
+
+
+def _whole(number: float) -> float | int:
+    # An int is a float to a type checker: a record built in code may hold one.
+    return number if isinstance(number, int) else int(number) if number.is_integer() else number
+
+
+# A whole amount is written as an integer (5000, not 5000.0); it reads back as the same float.
+converter.register_unstructure_hook(float, _whole)
+converter.register_structure_hook(float, lambda value, _: float(value))
 converter.register_unstructure_hook(dt.date, dt.date.isoformat)
 converter.register_structure_hook(dt.date, _structure_date)
 

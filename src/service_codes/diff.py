@@ -58,6 +58,10 @@ _KEYS: Final = {
     "handling_items": ("name",),
     "legal_basis": ("law", "article"),  # one law is often cited for several articles
     "special_procedures": ("name",),
+    "conditions": ("text",),
+    "intermediary_services": ("name",),
+    "situations": ("id",),
+    "discretion": ("conduct", "circumstance"),
 }
 
 

@@ -19,6 +19,8 @@ import attrs
 from service_codes.codelists import (
     AgencyNature,
     CaseType,
+    Circumstance,
+    Frequency,
     HandlingForm,
     Level,
     MaterialForm,
@@ -27,7 +29,9 @@ from service_codes.codelists import (
     MatterState,
     Necessity,
     OnlineDepth,
+    PenaltyKind,
     PowerSource,
+    RangeUnit,
     Scope,
     ServiceObject,
     TimeUnit,
@@ -93,6 +97,37 @@ class ApprovalResult:
 
 
 @attrs.frozen(kw_only=True)
+class Option:
+    """One answer to a situation's question; conditions, materials and fees name its ``id``."""
+
+    id: str
+    name: str
+
+
+@attrs.frozen(kw_only=True)
+class Situation:
+    """情形: a question the applicant answers once (申请人类型), and its options.
+
+    A condition, material or fee that names options of a situation applies when one of them
+    is chosen; one that names none applies whatever the answer.
+    """
+
+    id: str
+    question: str
+    options: tuple[Option, ...]
+    required: bool = True
+    multiple: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class Condition:
+    """受理条件: one condition of acceptance, and the options it applies to (none: all)."""
+
+    text: str
+    applies_to: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
 class Material:
     """申请材料: one application material, numbered from 1."""
 
@@ -113,6 +148,7 @@ class Material:
     acceptance_standard: str | None = None
     legal_basis: str | None = None
     remark: str | None = None
+    applies_to: tuple[str, ...] = ()
 
 
 @attrs.frozen(kw_only=True)
@@ -124,6 +160,16 @@ class Fee:
     legal_basis: str | None = None
     reducible: bool = False
     reduction_reason: str | None = None
+    applies_to: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class IntermediaryService:
+    """中介服务: a service the applicant must buy for a licence, its fee and the fee's basis."""
+
+    name: str
+    standard: str | None = None
+    legal_basis: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -141,6 +187,56 @@ class HandlingItem:
 
     name: str
     code: HandlingItemCode | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Penalty:
+    """One kind of penalty a discretion row sets, and its range (幅度).
+
+    The range is an amount (yuan or ten thousand yuan), a multiple of ``base`` (违法所得,
+    货值金额) or days; a bound left out is open.
+    """
+
+    kind: PenaltyKind
+    minimum: float | None = None
+    maximum: float | None = None
+    unit: RangeUnit | None = None
+    base: str | None = None
+    note: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Discretion:
+    """行政裁量权基准: one conduct under one circumstance, and the penalties it gets."""
+
+    conduct: str
+    legal_basis: str
+    circumstance: Circumstance
+    penalties: tuple[Penalty, ...]
+    facts: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Inspection:
+    """随机抽查: how a check matter is inspected at random (双随机一公开)."""
+
+    legal_basis: str
+    body: str
+    object_kind: str
+    subjects: int
+    ratio: float
+    frequency: Frequency
+    content: str
+    method: str
+
+
+@attrs.frozen(kw_only=True)
+class Responsibility:
+    """责任清单: what the agency of a power matter answers for, and when it is held to account."""
+
+    items: tuple[str, ...]
+    accountability: tuple[str, ...]
+    channel: str
 
 
 @attrs.frozen(kw_only=True)
@@ -185,11 +281,12 @@ class Guide:
     joint_agencies: tuple[str, ...] = ()
     # Substance
     legal_basis: tuple[LegalBasis, ...]
-    conditions: tuple[str, ...]
+    situations: tuple[Situation, ...] = ()
+    conditions: tuple[Condition, ...]
     steps: tuple[Step, ...]
     special_procedures: tuple[SpecialProcedure, ...] = ()
     quantity_limit: str | None = None
-    intermediary_services: tuple[str, ...] = ()
+    intermediary_services: tuple[IntermediaryService, ...] = ()
     result: ApprovalResult | None = None
     # Time limits
     legal_limit: TimeLimit
@@ -221,6 +318,10 @@ class Guide:
     fees: tuple[Fee, ...] = ()
     faqs: tuple[Faq, ...] = ()
     handling_items: tuple[HandlingItem, ...] = ()
+    # Powers
+    discretion: tuple[Discretion, ...] = ()
+    inspection: Inspection | None = None
+    responsibility: Responsibility | None = None
 
     @property
     def matter(self) -> Matter:

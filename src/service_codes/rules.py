@@ -11,7 +11,7 @@ thing, and reads no more than that thing needs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Final
 
 from service_codes.code_parts import NATIONAL_ORIGIN
@@ -20,35 +20,16 @@ from service_codes.errors import InvalidCode
 from service_codes.identifiers import PROVINCES, region, validate_uscc
 from service_codes.matter_types import FILE_NAME, STANDARD, MatterTypes
 from service_codes.model import Guide, TimeLimit
-from service_codes.problems import Problem, Severity
+from service_codes.power_rules import POWER_RULES
+from service_codes.problems import Problem
+from service_codes.rule_kit import READS, Rule, problem, reads
+from service_codes.situation_rules import SITUATION_RULES
 from service_codes.text import normalize_name
-
-Rule = Callable[[Guide], Iterator[Problem]]
-
-# The top-level fields of a guide each rule reads. When one of them is faulty (it breaks the
-# schema or does not structure) it holds a stand-in, and a rule that reads it is not run.
-READS: Final[dict[Rule, frozenset[str]]] = {}
-
-
-def reads(*fields: str) -> Callable[[Rule], Rule]:
-    """Declare the top-level fields of a guide a rule reads (see :func:`rule_problems`)."""
-
-    def declare(rule: Rule) -> Rule:
-        READS[rule] = frozenset(fields)
-        return rule
-
-    return declare
-
 
 # A week has five working days and seven calendar days: enough to compare limits of
 # different units as a warning, never as an error (holidays make the real ratio vary).
 _CALENDAR_PER_WORKING_DAY: Final = 7 / 5
 _DEPTHS: Final = list(OnlineDepth)
-
-
-def _problem(path: str, rule: str, en: str, zh: str, warning: bool = False) -> Problem:
-    severity = Severity.WARNING if warning else Severity.ERROR
-    return Problem(path=path, rule=rule, message=en, message_zh=zh, severity=severity)
 
 
 @reads("agency")
@@ -57,11 +38,11 @@ def agency_uscc(guide: Guide) -> Iterator[Problem]:
     try:
         uscc = validate_uscc(guide.agency.uscc)
     except InvalidCode as error:
-        yield _problem("/agency/uscc", "uscc.invalid", error.message, error.message_zh)
+        yield problem("/agency/uscc", "uscc.invalid", error.message, error.message_zh)
         return
     # Region tables lag behind renamed and new districts, so an unknown code asks for review.
     if region(uscc[2:8]) is None:
-        yield _problem(
+        yield problem(
             "/agency/uscc",
             "uscc.region-unknown",
             f"the region code {uscc[2:8]} in the USCC is not in the GB/T 2260 table",
@@ -78,14 +59,14 @@ def _calendar_days(limit: TimeLimit) -> float:
 def _promised_within_legal(legal: TimeLimit, promised: TimeLimit) -> Iterator[Problem]:
     if legal.unit is promised.unit:
         if promised.value > legal.value:
-            yield _problem(
+            yield problem(
                 "/promised_limit/value",
                 "time.promised-exceeds-legal",
                 f"the promised time ({promised.value}) exceeds the legal time ({legal.value})",
                 f"承诺办结时限（{promised.value}）超过法定办结时限（{legal.value}）",
             )
     elif _calendar_days(promised) > _calendar_days(legal):
-        yield _problem(
+        yield problem(
             "/promised_limit",
             "time.promised-may-exceed-legal",
             f"the promised time ({promised.value} {promised.unit.split('_')[0]} day(s)) seems"
@@ -101,7 +82,7 @@ def _promised_within_legal(legal: TimeLimit, promised: TimeLimit) -> Iterator[Pr
 def origin(guide: Guide) -> Iterator[Problem]:
     """The origin is 00 (the national catalogue) or a GB/T 2260 province."""
     if guide.origin != NATIONAL_ORIGIN and guide.origin not in PROVINCES:
-        yield _problem(
+        yield problem(
             "/origin",
             "origin.unknown",
             f"the origin {guide.origin!r} is neither 00 (national) nor a province code",
@@ -119,7 +100,7 @@ def time_limits(guide: Guide) -> Iterator[Problem]:
 def immediate_case(guide: Guide) -> Iterator[Problem]:
     """An immediate case (即办件) takes no days."""
     if guide.case_type is CaseType.IMMEDIATE and guide.promised_limit.value > 0:
-        yield _problem(
+        yield problem(
             "/promised_limit/value",
             "case.immediate-with-time",
             "an immediate case is done on the spot: its promised time must be 0,"
@@ -134,7 +115,7 @@ def catalog_code_agrees(guide: Guide) -> Iterator[Problem]:
     catalog = guide.catalog_code
     if catalog is not None and catalog.matter_type != guide.matter_type:
         name, name_zh = STANDARD.label, STANDARD.label_zh
-        yield _problem(
+        yield problem(
             "/catalog_code",
             "code.catalog-type",
             f"the catalog code is of type {name(catalog.matter_type)},"
@@ -143,7 +124,7 @@ def catalog_code_agrees(guide: Guide) -> Iterator[Problem]:
             f"（{name_zh(guide.matter_type)}）不一致",
         )
     if catalog is not None and catalog.origin != guide.origin:
-        yield _problem(
+        yield problem(
             "/catalog_code",
             "code.catalog-origin",
             f"the catalog code's origin {catalog.origin} is not the guide's origin {guide.origin}",
@@ -178,7 +159,7 @@ def implementation_code_agrees(guide: Guide) -> Iterator[Problem]:
         ),
     ):
         if not ok:
-            yield _problem("/implementation_code", rule, en, zh)
+            yield problem("/implementation_code", rule, en, zh)
 
 
 @reads("implementation_code", "handling_items", "materials")
@@ -187,7 +168,7 @@ def part_codes_agree(guide: Guide) -> Iterator[Problem]:
     implementation = guide.implementation_code
     if implementation is None:
         if any(i.code for i in guide.handling_items) or any(m.code for m in guide.materials):
-            yield _problem(
+            yield problem(
                 "/implementation_code",
                 "code.implementation-missing",
                 "handling-item or material codes need the implementation code they extend",
@@ -197,7 +178,7 @@ def part_codes_agree(guide: Guide) -> Iterator[Problem]:
     items = {item.code for item in guide.handling_items if item.code is not None}
     for i, item in enumerate(guide.handling_items):
         if item.code is not None and item.code.implementation != implementation:
-            yield _problem(
+            yield problem(
                 f"/handling_items/{i}/code",
                 "code.handling-item-parent",
                 "the handling-item code does not start with the implementation code",
@@ -205,7 +186,7 @@ def part_codes_agree(guide: Guide) -> Iterator[Problem]:
             )
     for i, material in enumerate(guide.materials):
         if material.code is not None and material.code.parent not in {implementation, *items}:
-            yield _problem(
+            yield problem(
                 f"/materials/{i}/code",
                 "code.material-parent",
                 "the material code does not start with the implementation or a handling-item code",
@@ -217,7 +198,7 @@ def _numbered(path: str, orders: Sequence[int], what: str, what_zh: str) -> Iter
     seen: set[int] = set()
     for i, order in enumerate(orders):
         if order in seen:
-            yield _problem(
+            yield problem(
                 f"{path}/{i}/order",
                 "order.duplicate",
                 f"{what} number {order} is used twice",
@@ -227,7 +208,7 @@ def _numbered(path: str, orders: Sequence[int], what: str, what_zh: str) -> Iter
     missing = sorted(set(range(1, max(seen, default=0) + 1)) - seen)
     if missing:
         shown = ", ".join(map(str, missing))
-        yield _problem(
+        yield problem(
             path,
             "order.gap",
             f"{what} numbers must run 1, 2, 3, ... without gaps; missing: {shown}",
@@ -257,7 +238,7 @@ def faqs_numbered(guide: Guide) -> Iterator[Problem]:
 def visits_explained(guide: Guide) -> Iterator[Problem]:
     """Visits to the site have a reason."""
     if guide.visits > 0 and not guide.visit_reason:
-        yield _problem(
+        yield problem(
             "/visit_reason",
             "visits.reason-missing",
             f"{guide.visits} visit(s) to the site need a reason",
@@ -270,7 +251,7 @@ def online_address(guide: Guide) -> Iterator[Problem]:
     """Online handling beyond consultation has an online address."""
     depth = guide.online_depth
     if depth is not None and _DEPTHS.index(depth) > 0 and not guide.online_urls:
-        yield _problem(
+        yield problem(
             "/online_urls",
             "online.url-missing",
             f"online handling to the depth '{depth}' needs an online address",
@@ -282,7 +263,7 @@ def online_address(guide: Guide) -> Iterator[Problem]:
 def fee_flag(guide: Guide) -> Iterator[Problem]:
     """The fee flag matches the fee list."""
     if guide.charged != bool(guide.fees):
-        yield _problem(
+        yield problem(
             "/charged",
             "fee.flag-mismatch",
             "the guide says it charges fees but lists none"
@@ -299,7 +280,7 @@ def materials(guide: Guide) -> Iterator[Problem]:
     for i, material in enumerate(guide.materials):
         key = normalize_name(material.name)
         if key in seen:
-            yield _problem(
+            yield problem(
                 f"/materials/{i}/name",
                 "material.duplicate-name",
                 f"the material {material.name!r} is listed twice",
@@ -312,7 +293,7 @@ def materials(guide: Guide) -> Iterator[Problem]:
 def dates(guide: Guide) -> Iterator[Problem]:
     """A planned cancel date does not come before the effective date."""
     if guide.effective_date and guide.cancel_date and guide.cancel_date < guide.effective_date:
-        yield _problem(
+        yield problem(
             "/cancel_date",
             "date.cancel-before-effective",
             "the planned cancel date is before the effective date",
@@ -336,6 +317,8 @@ RULES: Final[tuple[Rule, ...]] = (
     fee_flag,
     materials,
     dates,
+    *SITUATION_RULES,
+    *POWER_RULES,
 )
 
 
@@ -344,7 +327,7 @@ def declared_type(guide: Guide, types: MatterTypes) -> Iterator[Problem]:
     platforms issue such codes, and the guide stays valid)."""
     if not types.is_known(guide.matter_type):
         code = guide.matter_type.value
-        yield _problem(
+        yield problem(
             "/matter_type",
             "type.undeclared",
             f"the matter type {code} is not in the standard's list and the catalogue does not"

@@ -38,7 +38,7 @@ from service_codes.schemas import (
 from service_codes.slips import diagnosis, repair
 
 Messages = tuple[str, str]  # English, Chinese
-_EXAMPLE: Final = re.compile(r"such as (\S+)$")
+_EXAMPLE: Final = re.compile(r"such as '?([^'\s]+)'?$")  # a word's example is quoted
 
 _JSON_TYPES_ZH: Final = {
     "string": "文本",
@@ -251,6 +251,20 @@ def schema_problem(error: ValidationError) -> Iterator[Problem]:
                     rule=rule,
                     message=f"{name!r} is not a field of this element",
                     message_zh=f"{name!r} 不是{owner}允许的字段",
+                )
+        return
+    if keyword == "dependentRequired":  # a range's bound needs its unit: missing at the unit
+        present = error.instance if isinstance(error.instance, Mapping) else {}
+        properties = cast(Schema, schema.get("properties", {}))
+        needed = {n: f for f, names in value.items() if f in present for n in names}
+        for name, because in needed.items():
+            if name not in present:
+                label = title_zh(properties.get(name, {})) or name
+                yield Problem(
+                    path=pointer([*path, name]),
+                    rule="schema.required",
+                    message=f"the field {name!r} is required when {because!r} is given",
+                    message_zh=f"填写了 {because!r} 时，“{label}”（{name}）为必填项",
                 )
         return
     if keyword == "anyOf":  # a matter type: a slug, or two free digits; say what each wants

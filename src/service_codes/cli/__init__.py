@@ -11,10 +11,12 @@ import click
 from service_codes.cli.build import build_command as build
 from service_codes.cli.build import export
 from service_codes.cli.check import check
+from service_codes.cli.checklist import checklist
 from service_codes.cli.common import Say, default_lang
 from service_codes.cli.diff import diff
 from service_codes.cli.explain import explain
 from service_codes.cli.import_ import import_
+from service_codes.cli.lists import lists
 from service_codes.cli.messages import Lang
 from service_codes.cli.registry import registry
 from service_codes.cli.render import render
@@ -45,4 +47,6 @@ main.add_command(check)
 main.add_command(explain)
 main.add_command(diff)
 main.add_command(render)
+main.add_command(checklist)
 main.add_command(import_)
+main.add_command(lists)

@@ -48,7 +48,7 @@ from service_codes.problems import Report
 from service_codes.registry import Registry
 
 
-def _assign(say: Say, location: str, guides: list[Guide]) -> list[Guide]:
+def assign_codes(say: Say, location: str, guides: list[Guide]) -> list[Guide]:
     """Fill in every guide's codes from the registry at ``location``."""
     new_ledger = _is_new(location)
     try:
@@ -209,8 +209,8 @@ def _exchange(
     output = Output(out, force=force)
     names = [s.name for s in sources]
     removed = stale(out / "guides", names, (".json",))
-    _guard(say, output, [f"guides/{n}" for n in [*names, *removed]] + ["index.json"])
-    guides = _assign(say, location, guides)
+    guard_files(say, output, [f"guides/{n}" for n in [*names, *removed]] + ["index.json"])
+    guides = assign_codes(say, location, guides)
     types = catalogue_types(catalogue)
     registry = Registry.open(location)
     sync = release_sync(guides, registry.events())
@@ -246,7 +246,7 @@ def _exchange(
     say("export.written", guides=len(index), format="exchange", out=out)
 
 
-def _guard(say: Say, output: Output, relatives: list[str]) -> None:
+def guard_files(say: Say, output: Output, relatives: list[str]) -> None:
     try:
         output.guard(relatives)
     except UnsafeWrite as error:
@@ -256,8 +256,8 @@ def _guard(say: Say, output: Output, relatives: list[str]) -> None:
 def _workbook(say: Say, catalogue: Path, out: Path, force: bool, location: str) -> None:
     sources, guides = read_valid(say, catalogue)
     output = Output(out, force=force)
-    _guard(say, output, ["catalogue.xlsx"])
-    guides = _assign(say, location, guides)
+    guard_files(say, output, ["catalogue.xlsx"])
+    guides = assign_codes(say, location, guides)
     try:
         out.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory() as scratch:

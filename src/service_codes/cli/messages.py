@@ -104,6 +104,12 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "写出：{guides} 份办事指南至 {workbook}",
     ),
     "export.refused-guide": ("{source}: {message}", "{source}：{message}"),
+    # lists
+    "lists.rows": ("  {title} ({name}): {rows:row}", "  {title}（{name}）：{rows} 行"),
+    "lists.written": (
+        "write: {lists:list} ({formats}) from {guides:guide} to {out}",
+        "写出：{lists} 份清单（{formats}），来自 {guides} 份办事指南，至 {out}",
+    ),
     # validate and check
     "validate.summary": (
         "{files:file}, {invalid} invalid",
@@ -122,6 +128,24 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "check.summary": (
         "check: {groups:matter} with several implementations, {errors:error}, {review} to review",
         "检查：{groups} 个事项有多个实施，{errors} 个错误，{review} 处待核",
+    ),
+    # checklist
+    "checklist.question": ("{question}: one of {options}", "{question}：选一项 {options}"),
+    "checklist.question-many": (
+        "{question}: one or more of {options}",
+        "{question}：可选多项 {options}",
+    ),
+    "checklist.heading": ("{name}", "{name}"),
+    "checklist.condition": ("  condition: {text}", "  受理条件：{text}"),
+    "checklist.material": (
+        "  material {order}: {name} [{code}]",
+        "  材料 {order}：{name}［{code}］",
+    ),
+    "checklist.uncoded": ("not coded yet", "尚未赋码"),
+    "checklist.fee": ("  fee: {name}, {standard}", "  收费：{name}，{standard}"),
+    "checklist.summary": (
+        "{conditions:condition}, {materials:material}, {fees:fee} apply",
+        "适用 {conditions} 项受理条件、{materials} 份材料、{fees} 项收费",
     ),
     # explain
     "explain.part": ("{text}  {name}: {meaning}", "{text}  {name}：{meaning}"),

@@ -5,7 +5,10 @@ its row (basic, extend) or rows (materials, fees, questions), every value a stri
 platform's lists (service objects in the chosen scheme), ``1``/``0`` flags, ``YYYYMMDD``
 dates, comma-joined multi-values, and "" for an absent value. Legal bases, steps and special
 procedures, which the tables hold as one text each, are written one per line in a form that
-reads back. Every row carries the sync columns: a ``row_guid`` derived from the code (the
+reads back. What the DDL has no table for (situations, penalty discretion, random inspection,
+responsibility, intermediary-service fees) goes to this library's own tables beside them
+(``exchange_own``); the punish table's ``punishment_method`` is written from the discretion
+table. Every row carries the sync columns: a ``row_guid`` derived from the code (the
 basic row's is the children's ``task_guid``), and the batch, kind and time of the release.
 
 >>> from service_codes import from_json
@@ -33,8 +36,10 @@ from service_codes import codelists
 from service_codes.codelists import Scheme
 from service_codes.convert import guide_to_data
 from service_codes.errors import InvalidGuide
+from service_codes.formats.exchange_own import discretion_text, number_text, own_rows
 from service_codes.formats.exchange_tables import (
     Column,
+    FamilyName,
     Table,
     family_of,
     record_family,
@@ -53,7 +58,10 @@ from service_codes.problems import Problem, Severity
 
 ExchangeRecord = dict[str, Any]
 _NAMESPACE: Final = uuid.uuid5(uuid.NAMESPACE_URL, "urn:service-codes:exchange")
-SEPARATOR: Final = {"list": ",", "codes": ",", "lines": "\n", "laws": "\n", "steps": "\n"}
+SEPARATOR: Final = {
+    **{"list": ",", "codes": ","},
+    **{"lines": "\n", "laws": "\n", "steps": "\n", "punishment": "\n"},
+}
 
 
 @attrs.frozen
@@ -153,6 +161,10 @@ def _write(column: Column, value: Any, scheme: Scheme, where: str) -> str:
         return slot(value)
     if kind == "code":
         return _code(value, scheme)
+    if kind == "label":
+        return codelists.label_zh(value)
+    if kind == "number":
+        return number_text(value)
     if kind == "codes":
         return ",".join(_code(member, scheme) for member in value)
     if kind == "laws":
@@ -162,7 +174,8 @@ def _write(column: Column, value: Any, scheme: Scheme, where: str) -> str:
         _readable(value, where)
         return _joined(kind, [step_line(s) for s in value], where)
     if kind in ("list", "lines"):
-        return _joined(kind, list(value), where)
+        items = [getattr(v, column.part) for v in value] if column.part else list(value)
+        return _joined(kind, items, where)
     return str(value)
 
 
@@ -194,12 +207,17 @@ def _row(
 ) -> dict[str, str]:
     task_code = str(guide.implementation_code or "")
     where = "" if table.items is None else f"/{table.items}/{position}"
+    if table.items in ("inspection", "responsibility"):  # a single record's one row
+        where = f"/{table.items}"
     row = {}
     for column in table.columns:
         if column.kind in ("position", "not-said"):  # no field of the guide: a number, a no
             row[column.name] = str(position + 1) if column.kind == "position" else "0"
             continue
         at = f"{where}/{'/'.join(column.path)}"
+        if column.kind == "punishment":
+            row[column.name] = punishment_method(guide)
+            continue
         row[column.name] = _write(column, _get(source, column.path), scheme, at)
     # A guide not yet coded is known by its agency and name (what the rows carry of it).
     basic_guid = _guid(task_code or f"{guide.agency.uscc}/{guide.name}")
@@ -212,6 +230,14 @@ def _row(
     row["cd_time"] = sync.time.strftime("%Y-%m-%d %H:%M:%S")
     row["data_source"] = sync.source if sync.source is not None else guide.agency.uscc[2:4]
     return row
+
+
+def punishment_method(guide: Guide) -> str:
+    """The punish table's text of a guide: its discretion table, one line a row, or, for a
+    guide without one, its conditions (refusing one that holds a line break)."""
+    if guide.discretion:
+        return discretion_text(guide.discretion)
+    return _joined("lines", [c.text for c in guide.conditions], "/conditions")
 
 
 def to_exchange(
@@ -228,11 +254,12 @@ def to_exchange(
     """
     sync = sync or default_sync(guide)
     record: ExchangeRecord = {}
-    for table in tables(family_of(guide.matter_type, types)):
+    family: FamilyName = family_of(guide.matter_type, types)
+    for table in tables(family):
         if table.items is None:
             record[table.name] = _row(table, guide, 0, guide, scheme, sync)
         else:
-            items = getattr(guide, table.items)
+            items = own_rows(guide, table, family) if table.own else getattr(guide, table.items)
             record[table.name] = [
                 _row(table, item, i, guide, scheme, sync) for i, item in enumerate(items)
             ]

@@ -2,12 +2,13 @@
 
 Every value that does not read is named by its table, row and column; the texts the writer
 joins (legal bases, steps, special procedures) are split in the form it writes them, and a
-line in another system's wording is kept whole.
+line in another system's wording is kept whole. This library's own tables, when a record holds
+them, are what it says of situations, discretion, inspection, responsibility, intermediary
+services and (for penalties) conditions; the DDL's columns written from them must agree.
 """
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Iterator, Sequence
 from typing import Any, Final
@@ -16,12 +17,13 @@ from service_codes import codelists
 from service_codes.codelists import Scheme
 from service_codes.codes import CatalogCode, ImplementationCode
 from service_codes.convert import guide_to_data
-from service_codes.errors import InvalidCode, InvalidFormat, InvalidGuide
+from service_codes.errors import InvalidCode, InvalidComponent, InvalidFormat, InvalidGuide
 from service_codes.formats.exchange import SEPARATOR, ExchangeRecord, scheme_of
+from service_codes.formats.exchange_merge import derived_mismatches, kept_conditions, merged
+from service_codes.formats.exchange_own import Item, gather
 from service_codes.formats.exchange_tables import (
     SYNC,
     Column,
-    FamilyName,
     Table,
     record_family,
     tables,
@@ -30,9 +32,9 @@ from service_codes.formats.exchange_text import parse_laws, parse_procedures, pa
 from service_codes.matter_types import from_slot
 from service_codes.model import Guide
 from service_codes.problems import Problem
-from service_codes.text import normalize_name
 from service_codes.validation import guide_from_data
 
+_NUMBER: Final = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:e[-+]?[0-9]+)?", re.IGNORECASE)
 _DATE: Final = re.compile(
     r"(?P<year>[0-9]{4})-?(?P<month>[0-9]{2})-?(?P<day>[0-9]{2})(?: [0-9]{2}:[0-9]{2}:[0-9]{2})?"
 )
@@ -40,12 +42,12 @@ _DATE: Final = re.compile(
 
 def _read(column: Column, text: str, scheme: Scheme, agency: str) -> Any:
     kind, enum_type = column.kind, column.enum_type
-    if kind in ("list", "lines", "codes"):
+    if kind in ("list", "lines", "codes", "punishment"):
         values = text.split(SEPARATOR[kind]) if text else []
         if kind == "codes":
             assert enum_type is not None
             return [_member(enum_type, v, scheme).value for v in values]
-        return values
+        return [{column.part: v} for v in values] if column.part else values
     if kind == "laws":
         return parse_laws(text)
     if kind == "steps":
@@ -76,6 +78,19 @@ def _read(column: Column, text: str, scheme: Scheme, agency: str) -> Any:
     if kind == "code":
         assert enum_type is not None
         return _member(enum_type, text, scheme).value
+    if kind == "label":
+        assert enum_type is not None
+        member = codelists.from_label(enum_type, text)
+        if member is None:
+            raise InvalidComponent(
+                f"{text!r} is not the name of a {enum_type.__name__}",
+                f"{text!r} 不是已知的{enum_type.__name__}名称",
+            )
+        return member.value
+    if kind == "number":
+        if _NUMBER.fullmatch(text) is None:
+            raise InvalidFormat(f"{text!r} is not a number", f"{text!r} 不是数字")
+        return float(text)
     if column.path == ("catalog_code",):
         return str(CatalogCode.parse(text))
     if column.path == ("implementation_code",):
@@ -160,7 +175,7 @@ def exchange_data(record: ExchangeRecord, scheme: Scheme = "platform") -> dict[s
     if not isinstance(record, dict):
         raise InvalidGuide([_problem("", "exchange.shape", "must be an object", "应为对象")])
     family = record_family(record)
-    own = tables(family)
+    family_tables = tables(family)
     problems = [
         _problem(
             f"/{name}",
@@ -168,9 +183,9 @@ def exchange_data(record: ExchangeRecord, scheme: Scheme = "platform") -> dict[s
             f"{name!r} is not a table of the {family} family",
             f"{name} 不是“{family}”类事项的表",
         )
-        for name in sorted(record.keys() - {t.name for t in own})
+        for name in sorted(record.keys() - {t.name for t in family_tables})
     ]
-    basic = record.get(own[0].name)
+    basic = record.get(family_tables[0].name)
     if basic is None:
         problems.append(
             _problem(
@@ -181,77 +196,59 @@ def exchange_data(record: ExchangeRecord, scheme: Scheme = "platform") -> dict[s
             )
         )
     agency = basic.get("dept_name", "") if isinstance(basic, dict) else ""
+    problems += _own_tables_whole(record, family_tables)
     data: dict[str, Any] = {}
-    for table in own:
+    # The options items apply to are put on items read before them.
+    for table in sorted(family_tables, key=lambda t: t.items == "applies_to"):
         rows = record.get(table.name, [] if table.items else {})
         if table.items is None:
             problems += _read_row(table, rows, f"/{table.name}", scheme, str(agency), data)
+            continue
+        if table.own and table.name not in record:  # the platform's export: none of ours
             continue
         if not isinstance(rows, list):
             problems.append(
                 _problem(f"/{table.name}", "exchange.shape", "must be a list", "应为列表")
             )
             continue
-        data[table.items] = []
         if table.items == "fees":  # a fee's place in the list is its order_num
             rows = sorted(rows, key=_order_num)
+        items: list[Item] = []
         for i, row in enumerate(rows):
             item: dict[str, Any] = {}
             at = f"/{table.name}/{i}"
             problems += _read_row(table, row, at, scheme, str(agency), item)
             problems += _foreign(row, basic, at)
-            data[table.items].append(item)
+            items.append((at, item))
+        if table.own:
+            problems += gather(table, items, data, family)
+        else:
+            data[table.items] = [item for _, item in items]
     if problems:
         raise InvalidGuide(problems)
     return data
 
 
-def _merged(base: dict[str, Any], carried: dict[str, Any], family: FamilyName) -> dict[str, Any]:
-    """``carried`` over ``base``: what the family's tables hold comes from the record, even
-    when the record leaves it empty; the base fills only what the tables lack. A table's rows
-    are matched to the base's items by name (a fee's, a material's) or question, not place."""
-    merged = copy.deepcopy(base)  # a copy to cut what the tables hold out of
-    for table in tables(family):
-        if table.items is None:
-            for column in table.columns:
-                if column.kind not in ("not-said", "position"):
-                    _drop(merged, column.path)
-    for key, value in carried.items():
-        if key in _IDENTITY:
-            held = {c.path[0] for t in tables(family) if t.items == key for c in t.columns}
-            merged[key] = _rows(key, base.get(key, []), value, held)
-        elif isinstance(value, dict):
-            merged[key] = {**merged.get(key, {}), **value}
-        else:
-            merged[key] = value
-    return merged
+def _own_tables_whole(record: ExchangeRecord, own: tuple[Table, ...]) -> Iterator[Problem]:
+    """A record holds every own table of its family (this library wrote it) or none (the
+    platform did): one missing from a record that holds the others would read as empty."""
+    held = [t.name for t in own if t.own and t.name in record]
+    if not held:
+        return
+    for table in own:
+        if table.own and table.name not in record:
+            yield _problem(
+                f"/{table.name}",
+                "exchange.shape",
+                f"is missing, though the record holds {held[0]}: the tables of this library"
+                " come together",
+                f"缺少此表，而记录含有 {held[0]}：本工具的附加表须一并提供",
+            )
 
 
-def _drop(data: dict[str, Any], path: tuple[str, ...]) -> None:
-    """Remove the field at ``path``, and a record it leaves empty."""
-    inner = data.get(path[0])
-    if len(path) == 1:
-        data.pop(path[0], None)
-    elif isinstance(inner, dict):
-        _drop(inner, path[1:])
-        if not inner:
-            data.pop(path[0])
-
-
-# What names an item of a guide's list across an export and an import.
-_IDENTITY: Final = {"materials": "name", "fees": "name", "faqs": "question"}
-
-
-def _rows(key: str, base: list[Any], carried: list[dict[str, Any]], held: set[str]) -> list[Any]:
-    field = _IDENTITY[key]
-    by_name = {normalize_name(str(b.get(field, ""))): b for b in base if isinstance(b, dict)}
-    merged = []
-    for item in carried:
-        before = by_name.get(normalize_name(str(item.get(field, ""))), {})
-        merged.append({**{k: v for k, v in before.items() if k not in held}, **item})
-        if key == "materials":
-            merged[-1].setdefault("copies", 0)
-    return merged
+def has_own_tables(record: ExchangeRecord) -> bool:
+    """Whether a record holds this library's own tables (the platform's exports do not)."""
+    return any(t.own and t.name in record for t in tables(record_family(record)))
 
 
 def from_exchange(
@@ -265,18 +262,28 @@ def from_exchange(
     family's tables lack (the punish, handle and check tables hold no place, hours or
     service objects) is missing. Raises :class:`InvalidGuide` with the path of every bad
     value: in the record (table, row, column) for codes and shapes, in the guide for what
-    the schema then finds.
+    the schema then finds; and ``exchange.derived-mismatch`` at ``punishment_method`` or
+    ``service_type`` when it says otherwise than the own table it is written from.
     """
     data = exchange_data(record, scheme)
+    family = record_family(record)
     if base is not None:
-        return guide_from_data(_merged(guide_to_data(base), data, record_family(record)))
-    data.setdefault("competent_department", data.get("agency", {}).get("name", ""))
-    for material in data.get("materials", []):
-        material.setdefault("copies", 0)
-    try:
-        return guide_from_data(data)
-    except InvalidGuide as error:
-        raise InvalidGuide(_uncarried(record_family(record), error.problems)) from None
+        # The platform's export of a guide with discretion: punishment_method is its text.
+        platforms = family == "punish" and base.discretion and not has_own_tables(record)
+        if platforms and (problems := kept_conditions(record, base, data)):
+            raise InvalidGuide(problems)
+        guide = guide_from_data(merged(guide_to_data(base), data, family, record))
+    else:
+        data.setdefault("competent_department", data.get("agency", {}).get("name", ""))
+        for material in data.get("materials", []):
+            material.setdefault("copies", 0)
+        try:
+            guide = guide_from_data(data)
+        except InvalidGuide as error:
+            raise InvalidGuide(_uncarried(family, error.problems)) from None
+    if has_own_tables(record) and (problems := derived_mismatches(record, guide, family)):
+        raise InvalidGuide(problems)
+    return guide
 
 
 def _uncarried(family: str, problems: Sequence[Problem]) -> list[Problem]:

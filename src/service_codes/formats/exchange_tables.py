@@ -3,10 +3,14 @@ which field, and how wide it is.
 
 Table and column names, widths and NOT NULL flags are those of the platform's MySQL DDL for
 its upward exchange (``up_task_*``); ``tests/data/platform-ddl`` holds a copy, and the tests
-check every table and column written here against it.
+check every table and column written here against it. The DDL has no tables for situations,
+penalty discretion, random inspections, responsibilities or intermediary-service fees: this
+library adds its own (``own=True``), named in the platform's style, after the DDL's.
 
->>> [table.name for table in tables("punish")]
+>>> [table.name for table in tables("punish") if not table.own]
 ['up_task_punish_basic', 'up_task_punish_questions']
+>>> [table.name for table in tables("punish") if table.own][2:4]
+['up_task_punish_condition', 'up_task_punish_discretion']
 """
 
 from __future__ import annotations
@@ -49,15 +53,24 @@ class Column:
 
     name: str
     path: tuple[str, ...]
-    kind: str  # text, int, flag, date, type, code, codes, list, lines, laws, steps, procedures
+    # text, int, flag, date, type, code, codes, list, lines, laws, steps, procedures; number
+    # (a float that reads back as itself), label (a list member by its Chinese name), and
+    # punishment (the punish table's text, written from the discretion table or conditions)
+    kind: str
     enum_type: type[enum.StrEnum] | None = None
     length: int | None = None
+    part: str | None = None  # of a list of records: the field of each item the column holds
 
 
 def _c(
-    name: str, path: str, kind: str = "text", length: int | None = None, enum_type: Any = None
+    name: str,
+    path: str,
+    kind: str = "text",
+    length: int | None = None,
+    enum_type: Any = None,
+    part: str | None = None,
 ) -> Column:
-    return Column(name, tuple(path.split(".")), kind, enum_type, length)
+    return Column(name, tuple(path.split(".")), kind, enum_type, length, part)
 
 
 @attrs.frozen
@@ -70,6 +83,9 @@ class Table:
     # Columns of the DDL this library neither writes nor reads: the platform's bookkeeping,
     # and data the guide has no field for. A record that holds them still reads.
     ignored: frozenset[str] = frozenset()
+    # A table of this library's, not the DDL's: the platform's own exports lack it, so a record
+    # holds every own table of its family or none, and a missing one is not an empty one.
+    own: bool = False
 
 
 # Every table's sync columns: the row's identity, and the batch, kind and time of the release.
@@ -109,7 +125,7 @@ _IDENTIFICATION: Final = (
 _POWER_SOURCE: Final = _c("power_source", "power_source", "code", 2, L.PowerSource)
 # What a guide of the general and public families says beyond every family's columns.
 _DELIVERY: Final = (
-    _c("accept_condition", "conditions", "lines", 256),
+    _c("accept_condition", "conditions", "lines", 256, part="text"),
     _c("special_procedure", "special_procedures", "procedures", 500),
     _c("promise_day", "promised_limit.value", "int"),
     _c("promise_type", "promised_limit.unit", "code", None, L.TimeUnit),
@@ -125,7 +141,7 @@ _DELIVERY: Final = (
 )
 _EXTEND: Final = (
     _c("other_dept", "joint_agencies", "list", 200),
-    _c("service_type", "intermediary_services", "list", 500),
+    _c("service_type", "intermediary_services", "list", 500, part="name"),
     _c("result_type", "result.kind", length=30),
     _c("result_name", "result.name", length=200),
     _c("result_guid", "result.sample", length=256),
@@ -187,7 +203,9 @@ def _basic(family: FamilyName) -> Table:
         columns += _DELIVERY
         ignored = _UNSAID_BASIC
     elif family == "punish":  # 处罚的行为、种类、幅度: what a penalty guide's conditions say
-        columns.append(_c("punishment_method", "conditions", "lines", 3000))
+        # Written from the discretion table when there is one; the conditions are then only
+        # in up_task_punish_condition.
+        columns.append(_c("punishment_method", "conditions", "punishment", 3000, part="text"))
         # The punish table's level is two characters wide: one level, not a list.
         columns = [attrs.evolve(c, length=2) if c.name == "use_level" else c for c in columns]
         ignored = frozenset()
@@ -218,7 +236,100 @@ def tables(family: FamilyName) -> tuple[Table, ...]:
         fees = BOOKKEEPING | {"remark"}
         found.append(Table(f"up_task_{family}_fee_project", _FEE, "fees", fees))
     found.append(Table(f"up_task_{family}_questions", _QUESTION, "faqs", BOOKKEEPING))
+    return (*found, *own_tables(family))
+
+
+# --- this library's own tables: not in the DDL ---------------------------------------------
+# Free text is unbounded (a MySQL ``text``), so only ids and codes have widths.
+
+_SITUATION: Final = (
+    _c("order_num", "order", "int"),
+    _c("situation_id", "situation.id", length=50),
+    _c("question", "situation.question"),
+    _c("is_required", "situation.required", "flag", 2),
+    _c("is_multiple", "situation.multiple", "flag", 2),
+    _c("option_order", "option_order", "int"),
+    _c("option_id", "option.id", length=50),
+    _c("option_name", "option.name"),
+)
+# One row per option an item applies to: the item by its kind and place, its name for staff.
+_SITUATION_ITEM: Final = (
+    _c("option_id", "option", length=50),
+    _c("item_type", "kind", length=20),
+    _c("item_order", "order", "int"),
+    _c("item_name", "name"),
+    _c("order_num", "rank", "int"),
+)
+_CONDITION: Final = (_c("order_num", "", "position"), _c("condition_text", "text"))
+_DISCRETION: Final = (
+    _c("order_num", "order", "int"),
+    _c("illegal_act", "row.conduct"),
+    _c("by_law", "row.legal_basis"),
+    _c("circumstance", "row.circumstance", "label", 20, L.Circumstance),
+    _c("circumstance_explain", "row.facts"),
+    _c("penalty_order", "penalty_order", "int"),
+    _c("penalty_type", "penalty.kind", "label", 50, L.PenaltyKind),
+    _c("min_value", "penalty.minimum", "number", 32),
+    _c("max_value", "penalty.maximum", "number", 32),
+    _c("range_unit", "penalty.unit", "label", 20, L.RangeUnit),
+    _c("range_base", "penalty.base"),
+    _c("penalty_explain", "penalty.note"),
+)
+_RANDOM: Final = (
+    _c("by_law", "legal_basis"),
+    _c("check_body", "body"),
+    _c("check_object", "object_kind"),
+    _c("subject_num", "subjects", "int"),
+    _c("check_ratio", "ratio", "number", 32),
+    _c("check_frequency", "frequency", "label", 20, L.Frequency),
+    _c("check_content", "content"),
+    _c("check_method", "method"),
+)
+_DUTY: Final = (
+    _c("duty_items", "items", "lines"),
+    _c("accountability", "accountability", "lines"),
+    _c("supervise_channel", "channel"),
+)
+_INTERMEDIARY: Final = (
+    _c("order_num", "", "position"),
+    _c("service_name", "name"),
+    _c("fee_stand", "standard"),
+    _c("by_law", "legal_basis"),
+)
+
+
+def own_tables(family: FamilyName) -> tuple[Table, ...]:
+    """This library's tables of a family, for what the DDL has no table for.
+
+    ``items`` names the guide field the rows come from (``applies_to``: the options each
+    condition, material and fee applies to); a single record (inspection, responsibility)
+    is one row or none.
+    """
+
+    def own(part: str, columns: tuple[Column, ...], items: str) -> Table:
+        return Table(f"up_task_{family}_{part}", columns, items, BOOKKEEPING, own=True)
+
+    found = [
+        own("situation", _SITUATION, "situations"),
+        own("situation_item", _SITUATION_ITEM, "applies_to"),
+    ]
+    if family == "punish":
+        found += [own("condition", _CONDITION, "conditions")]
+        found += [own("discretion", _DISCRETION, "discretion")]
+    if family == "check":
+        found.append(own("random", _RANDOM, "inspection"))
+    if family != "public":  # every power matter answers for its power
+        found.append(own("duty", _DUTY, "responsibility"))
+    if family in ("general", "public"):  # the families whose extend table names the services
+        found.append(own("intermediary", _INTERMEDIARY, "intermediary_services"))
     return tuple(found)
+
+
+def carried_kinds(family: FamilyName) -> tuple[str, ...]:
+    """The lists of a family's tables whose items may apply to situation options."""
+    held = {c.path[0] for t in tables(family) if t.items is None for c in t.columns}
+    held |= {t.items for t in tables(family) if t.items}
+    return tuple(kind for kind in ("conditions", "materials", "fees") if kind in held)
 
 
 FAMILIES: Final[tuple[FamilyName, ...]] = ("general", "punish", "handle", "check", "public")

@@ -4,13 +4,17 @@ Jinja2 templates with autoescaping (``templates/``), inline CSS with an A4 print
 stylesheet, and the handling process drawn as inline SVG from the ordered steps. Printed
 pages are numbered and carry the guide's version and effective date in a footer (CSS page
 margin boxes); each online-service URL gets a QR code, drawn as inline SVG by ``segno``.
-No page fetches anything; every text from a guide is escaped.
+A guide with situations lets the reader pick answers and hides what does not apply to them
+(:class:`SituationView`). No page fetches anything or runs a script; every text from a
+guide is escaped.
 """
 
 from __future__ import annotations
 
 import enum
+import itertools
 from collections.abc import Iterable
+from decimal import Decimal
 from functools import cache
 from typing import Final
 
@@ -19,9 +23,10 @@ import jinja2
 import segno
 from markupsafe import Markup, escape
 
-from service_codes.codelists import MatterType, label_zh
+from service_codes.codelists import MatterType, RangeUnit, label_zh
 from service_codes.matter_types import STANDARD, ExtensionType, MatterTypes, slot
-from service_codes.model import Guide, Step, TimeLimit
+from service_codes.model import Discretion, Guide, Penalty, Step, TimeLimit
+from service_codes.situations import Tagged
 
 # Geometry of the process diagram, in SVG user units (CSS pixels: the diagram is not scaled
 # on an A4 page). Its labels are set at the body's font size (style.css); two lines fit a box.
@@ -77,16 +82,144 @@ def qr_code(url: str) -> Markup | None:
     return Markup(code.svg_inline(scale=_QR_MODULE_MM, unit="mm", svgclass="qr", lineclass=None))
 
 
+def number(value: float) -> str:
+    """A number as people write it: whole numbers without ".0", never in exponent form.
+
+    >>> number(5000.0), number(2.5), number(1e16), number(1e-7)
+    ('5000', '2.5', '10000000000000000', '0.0000001')
+    """
+    return _decimal_text(Decimal(repr(float(value))))
+
+
+def _decimal_text(value: Decimal) -> str:
+    return f"{value.normalize():f}" if value != value.to_integral_value() else f"{value:.0f}"
+
+
+def _bound(value: float, unit: RangeUnit | None) -> str:
+    """One end of a range with its unit; sums of money from 1 万 up in 万元 when they divide."""
+    if unit not in (RangeUnit.YUAN, RangeUnit.TEN_THOUSAND_YUAN):
+        return f"{number(value)} {label_zh(unit)}" if unit else number(value)
+    yuan = Decimal(repr(float(value))) * (10_000 if unit is RangeUnit.TEN_THOUSAND_YUAN else 1)
+    if yuan >= 10_000 and yuan % 1_000 == 0:
+        return f"{_decimal_text(yuan / 10_000)} 万元"
+    return f"{_decimal_text(yuan)} 元"
+
+
+def penalty(item: Penalty) -> str:
+    """A penalty and its range as a discretion standard reads: "罚款 5000 元至 2 万元".
+
+    >>> from service_codes.codelists import PenaltyKind
+    >>> penalty(Penalty(kind=PenaltyKind.FINE, minimum=5000, maximum=20000, unit=RangeUnit.YUAN))
+    '罚款 5000 元至 2 万元'
+    >>> penalty(Penalty(kind=PenaltyKind.FINE, minimum=1, maximum=3, unit=RangeUnit.TIMES,
+    ...                 base="违法所得", note="没有违法所得的，处 1 万元以下罚款"))
+    '罚款 违法所得 1 倍至 3 倍（没有违法所得的，处 1 万元以下罚款）'
+    """
+    low, high = (None if v is None else _bound(v, item.unit) for v in (item.minimum, item.maximum))
+    if low and high:
+        bounds = low if low == high else f"{low}至 {high}"
+    else:
+        bounds = f"{low}以上" if low else f"{high}以下" if high else ""
+    text = " ".join(part for part in (label_zh(item.kind), item.base, bounds) if part)
+    return text + (f"（{item.note}）" if item.note else "")
+
+
+def discretion_groups(rows: Iterable[Discretion]) -> list[tuple[Discretion, ...]]:
+    """The discretion rows in runs of one conduct and legal basis, so the table names each once."""
+    return [tuple(run) for _, run in itertools.groupby(rows, lambda r: (r.conduct, r.legal_basis))]
+
+
+class SituationView:
+    """A guide's situations on its page: the questions as radio buttons or checkboxes, each
+    tagged condition, material and fee marked with the options it applies to, and CSS that
+    hides it while the answers chosen leave it out.
+
+    The hiding is CSS (``:has``) rather than a script, so the page stays script-free and
+    works offline. It follows :func:`service_codes.situations.applies`: an item is hidden
+    when, for some situation whose options it names, none of those is chosen. Nothing is
+    hidden while a required question is open, nor on paper (the rules are ``@media screen``).
+    """
+
+    def __init__(self, guide: Guide) -> None:
+        self.situations = guide.situations
+        self._tagged: tuple[Tagged, ...] = (*guide.conditions, *guide.materials, *guide.fees)
+        # Where each option id is asked; a repeated id is the later one's, as in option_ids.
+        self._place = {
+            option.id: (i, j)
+            for i, situation in enumerate(guide.situations)
+            for j, option in enumerate(situation.options)
+        }
+
+    @staticmethod
+    def question_id(situation: int) -> str:
+        return f"situation-{situation}"
+
+    @staticmethod
+    def answer_id(situation: int, option: int) -> str:
+        return f"situation-{situation}-{option}"
+
+    def _named(self, item: Tagged) -> dict[int, tuple[int, ...]]:
+        """For each situation whose options ``item`` names, the positions of those options."""
+        named: dict[int, set[int]] = {}
+        for option in item.applies_to:
+            if option in self._place:  # an unknown id restricts nothing, as in applies
+                situation, position = self._place[option]
+                named.setdefault(situation, set()).add(position)
+        return {situation: tuple(sorted(named[situation])) for situation in sorted(named)}
+
+    @staticmethod
+    def _token(situation: int, options: tuple[int, ...]) -> str:
+        return f"s{situation}:{','.join(map(str, options))}"
+
+    def attributes(self, item: Tagged) -> Markup:
+        """The data attributes of a tagged item: the option ids it names (``data-applies-to``)
+        and, for the CSS, which situation and options they are (``data-when``)."""
+        if not item.applies_to:
+            return Markup("")
+        when = " ".join(self._token(s, o) for s, o in self._named(item).items())
+        return Markup(' data-applies-to="{}" data-when="{}"').format(
+            " ".join(item.applies_to), when
+        )
+
+    def names(self, item: Tagged) -> str:
+        """The names of the options ``item`` applies to, in the guide's order: "企业、新办"."""
+        return "、".join(
+            option.name
+            for i, situation in enumerate(self.situations)
+            for j, option in enumerate(situation.options)
+            if option.id in item.applies_to and self._place[option.id] == (i, j)
+        )
+
+    def style(self) -> Markup:
+        """The CSS that hides, on screen, each tagged item the chosen answers leave out."""
+        answered = "".join(
+            f":has(#{self.question_id(i)} :checked)"
+            for i, situation in enumerate(self.situations)
+            if situation.required
+        )
+        runs = sorted({run for item in self._tagged for run in self._named(item).items()})
+        rules = [
+            f"body{answered}:not(:has("
+            + ", ".join(f"#{self.answer_id(s, o)}:checked" for o in options)
+            + f')) [data-when~="{self._token(s, options)}"] {{ display: none; }}'
+            for s, options in runs
+        ]
+        return Markup("@media screen {\n" + "\n".join(rules) + "\n}\n") if rules else Markup("")
+
+
 @cache
-def _environment() -> jinja2.Environment:
-    environment = jinja2.Environment(
+def environment() -> jinja2.Environment:
+    """The templates' environment (pages, index, lists), with the helpers they call."""
+    made = jinja2.Environment(
         loader=jinja2.PackageLoader("service_codes", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    environment.globals.update(label=_label, limit=_limit, edition=edition, qr=qr_code)
-    return environment
+    made.globals.update(
+        label=_label, limit=_limit, edition=edition, qr=qr_code, number=number, penalty=penalty
+    )
+    return made
 
 
 def _step_text(step: Step) -> tuple[str, str]:
@@ -126,12 +259,14 @@ def process_diagram(steps: Iterable[Step]) -> Markup:
 
 def render_guide(guide: Guide, types: MatterTypes = STANDARD) -> str:
     """The printable HTML page of one guide, its type named as its catalogue declares it."""
-    template = _environment().get_template("guide.html.j2")
+    template = environment().get_template("guide.html.j2")
     return template.render(
         guide=guide,
         type_label=types.label_zh,
         diagram=process_diagram(guide.steps),
         footer=print_footer(guide),
+        situations=SituationView(guide),
+        discretion=discretion_groups(guide.discretion),
     )
 
 
@@ -174,5 +309,5 @@ def render_index(
         )
         for kind in (*MatterType, *extensions)
     ]
-    template = _environment().get_template("index.html.j2")
+    template = environment().get_template("index.html.j2")
     return template.render(title=title, count=len(entries), groups=[g for g in groups if g[1]])

@@ -5,14 +5,15 @@ columns in :mod:`.spreadsheet_layout`; both are importable from here.
 A workbook is ready to fill in: the header row is bold and frozen with the key column, the
 required columns (``*``) are shaded, enum and 是/否 columns offer drop-down lists, code, date
 and key columns are text so leading zeros stay, and columns are as wide as what they hold.
-The template adds one example row per sheet, keyed ``EXAMPLE_KEY``, which import skips.
+The template adds example rows to every sheet, keyed by ``EXAMPLES``, which import skips.
+A number that Excel's 16 digits would round is written as text, so it reads back exactly.
 """
 
 from __future__ import annotations
 
 import csv
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -26,16 +27,24 @@ from service_codes.errors import InvalidGuide
 from service_codes.formats.spreadsheet_layout import (
     EXAMPLE,
     EXAMPLE_KEY,
+    EXAMPLES,
     FALSE,
     KEY,
     LINES,
     MATTERS,
+    PENALTY_EXAMPLE,
     TRUE,
     Column,
     csv_part,
     layout,
+    nested,
 )
-from service_codes.formats.spreadsheet_read import Imported, RowProblem, read_spreadsheet
+from service_codes.formats.spreadsheet_read import (
+    Imported,
+    RowProblem,
+    read_spreadsheet,
+    spreadsheet_data,
+)
 from service_codes.model import Guide
 from service_codes.problems import Problem
 from service_codes.validation import guide_from_data
@@ -52,8 +61,9 @@ _WIDTH_ROWS: Final = 1000  # columns are sized to the header and this many rows
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
 
 
-def _cell(column: Column, value: Any) -> Any:
-    """A field's JSON value as the cell shows it: Chinese names, 是/否, one item per line."""
+def _cell(column: Column, value: Any, at: str = "") -> Any:
+    """A field's JSON value as the cell shows it: Chinese names, 是/否, one item per line;
+    ``at`` is the JSON path of the row's record, to say where a bad item is."""
     if value is None:
         return None
     if column.kind == "boolean":
@@ -70,7 +80,7 @@ def _cell(column: Column, value: Any) -> Any:
                 raise InvalidGuide(
                     [
                         Problem(
-                            path=f"/{'/'.join(column.path)}/{i}",
+                            path=f"{at}/{'/'.join(column.path)}/{i}",
                             rule="spreadsheet.line-break",
                             message="a list item holds a line break, which the cell uses to"
                             " separate items",
@@ -91,6 +101,22 @@ def _get(data: dict[str, Any], path: tuple[str, ...]) -> Any:
     return data
 
 
+def _records(sheet: str, key: str, data: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The rows of a sheet for one guide's data: each record's JSON path, and its fields
+    with the matter key (and, on a nested sheet, the parent's id or number)."""
+    if sheet == MATTERS:
+        yield "", {KEY: key, **data}
+    elif sheet in nested():
+        inner = nested()[sheet]
+        for i, parent in enumerate(data.get(inner.parent, [])):
+            named = {KEY: key, inner.parent: parent["id"] if inner.by_id else i + 1}
+            for j, item in enumerate(parent.get(inner.field, [])):
+                yield f"/{inner.parent}/{i}/{inner.field}/{j}", {**named, **item}
+    else:
+        for i, item in enumerate(data.get(sheet, [])):
+            yield f"/{sheet}/{i}", {KEY: key, **item}
+
+
 def rows(guides: dict[str, Guide]) -> dict[str, list[list[Any]]]:
     """The cells of every sheet (headers first) for guides given by their keys."""
     sheets = layout()
@@ -98,12 +124,10 @@ def rows(guides: dict[str, Guide]) -> dict[str, list[list[Any]]]:
         name: [[c.header for c in cols]] for name, cols in sheets.items()
     }
     for key, guide in guides.items():
-        data = {KEY: key, **guide_to_data(guide)}
-        out[MATTERS].append([_cell(c, _get(data, c.path)) for c in sheets[MATTERS]])
-        for sheet, columns in list(sheets.items())[1:]:
-            for item in data.get(sheet, []):
-                item = {KEY: key, **item}
-                out[sheet].append([_cell(c, _get(item, c.path)) for c in columns])
+        data = guide_to_data(guide)
+        for sheet, columns in sheets.items():
+            for at, record in _records(sheet, key, data):
+                out[sheet].append([_cell(c, _get(record, c.path), at) for c in columns])
     return out
 
 
@@ -119,7 +143,8 @@ class _Styles:
 
 
 @cache
-def _styles() -> _Styles:
+def styles() -> _Styles:
+    """The cell styles of every workbook the library writes (templates, exports, lists)."""
     from openpyxl.styles import Alignment, Font, PatternFill
 
     return _Styles(
@@ -141,7 +166,7 @@ def write_workbook(guides: dict[str, Guide], path: Path) -> None:
         _prepare(sheet, columns, cells)  # before the first row: a streamed sheet needs it so
         sheet.append([_header_cell(sheet, c) for c in columns])
         for row in cells[1:]:
-            example = row[0] == EXAMPLE_KEY
+            example = row[0] in EXAMPLES
             sheet.append(
                 [_data_cell(sheet, c, v, example) for c, v in zip(columns, row, strict=True)]
             )
@@ -161,16 +186,16 @@ def _prepare(
     for number, column in enumerate(columns, start=1):
         letter = get_column_letter(number)
         dimension = dimensions[letter]
-        dimension.width = _width(row[number - 1] for row in cells[: _WIDTH_ROWS + 1])
+        dimension.width = column_width(row[number - 1] for row in cells[: _WIDTH_ROWS + 1])
         if column.text:
             dimension.number_format = "@"  # what staff type stays text: 0001 is not 1
         if column.kind in LINES:
-            dimension.alignment = _styles().wrap
+            dimension.alignment = styles().wrap
         if column.choices:
             validations.append(_drop_down(column, f"{letter}2:{letter}{_LAST_ROW}"))
 
 
-def _width(values: Iterable[Any]) -> float:
+def column_width(values: Iterable[Any]) -> float:
     """Wide enough for the widest line (a Chinese character is two wide), within bounds."""
     lines = (line for v in values if v is not None for line in str(v).split("\n"))
     widest = max((sum(_char_width(c) for c in line) for line in lines), default=0)
@@ -210,13 +235,15 @@ def _header_cell(sheet: WriteOnlyWorksheet, column: Column) -> Cell:
     from openpyxl.cell import WriteOnlyCell
 
     cell = WriteOnlyCell(sheet, value=column.header)
-    cell.font = _styles().header
-    cell.fill = _styles().required if column.required else _styles().optional
+    cell.font = styles().header
+    cell.fill = styles().required if column.required else styles().optional
     return cell
 
 
 def _data_cell(sheet: WriteOnlyWorksheet, column: Column, value: Any, example: bool) -> Any:
     """A value, styled where its column asks; text that starts with = is text, not a formula."""
+    if _rounded(value):
+        value = repr(value)  # openpyxl writes 16 digits; the reader takes the text back
     formula = isinstance(value, str) and value.startswith("=")
     wrap = column.kind in LINES
     if value is None or not (formula or column.text or wrap or example):
@@ -229,10 +256,17 @@ def _data_cell(sheet: WriteOnlyWorksheet, column: Column, value: Any, example: b
     if column.text:
         cell.number_format = "@"
     if wrap:
-        cell.alignment = _styles().wrap
+        cell.alignment = styles().wrap
     if example:
-        cell.font = _styles().example
+        cell.font = styles().example
     return cell
+
+
+def _rounded(value: Any) -> bool:
+    """Whether a number would not survive the 16 significant digits openpyxl writes."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return float(f"{value:.16g}") != value
 
 
 def write_csv(guides: dict[str, Guide], path: Path) -> list[Path]:
@@ -247,24 +281,28 @@ def write_csv(guides: dict[str, Guide], path: Path) -> list[Path]:
 
 
 def template(path: Path) -> None:
-    """A spreadsheet with every sheet and header and one example row each, to fill in."""
-    example = {EXAMPLE_KEY: guide_from_data(EXAMPLE)}
+    """A spreadsheet with every sheet and header and example rows, to fill in."""
+    examples = {key: guide_from_data(data) for key, data in EXAMPLES.items()}
     if path.suffix.lower() == ".csv":
-        write_csv(example, path)
+        write_csv(examples, path)
     else:
-        write_workbook(example, path)
+        write_workbook(examples, path)
 
 
 __all__ = [
+    "EXAMPLE",
+    "EXAMPLES",
     "EXAMPLE_KEY",
     "KEY",
     "MATTERS",
+    "PENALTY_EXAMPLE",
     "Column",
     "Imported",
     "RowProblem",
     "layout",
     "read_spreadsheet",
     "rows",
+    "spreadsheet_data",
     "template",
     "write_csv",
     "write_workbook",

@@ -2,14 +2,15 @@
 
 Every cell that does not read is a :class:`RowProblem` naming its sheet, row and column, in
 English and Chinese; one problem per cell. CSV files may be UTF-8, GB18030/GBK (what Excel
-saves on a Chinese Windows) or UTF-16 with a byte order mark. Rows keyed ``EXAMPLE_KEY``
-(the template's examples) are skipped.
+saves on a Chinese Windows) or UTF-16 with a byte order mark. Rows keyed by one of
+``EXAMPLES`` (the template's examples) are skipped. A row of a nested sheet (a situation's
+option, a discretion row's penalty) joins the parent its second column names; the parent's
+row comes first in the workbook, on its own sheet.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import re
 from pathlib import Path
@@ -19,24 +20,24 @@ import attrs
 
 from service_codes import codelists
 from service_codes.encoding import UnreadableText, decode
+from service_codes.formats.spreadsheet_cells import refused, shown_as_percent, value_of
 from service_codes.formats.spreadsheet_layout import (
-    EXAMPLE_KEY,
-    FALSE,
+    EXAMPLES,
     KEY,
-    LINES,
     MATTERS,
-    TRUE,
-    Column,
     csv_part,
     layout,
+    nested,
 )
 from service_codes.model import Guide
 from service_codes.problems import Problem
+from service_codes.schemas import guide_schema
 from service_codes.validation import guide_from_data, validate
 
 # A key names the guide's file: one path segment, no hidden or control characters.
 _SAFE_KEY: Final = re.compile(r"^[^./\\\x00-\x1f][^/\\\x00-\x1f]*$")
-_REQUIRED_LISTS: Final = ("legal_basis", "steps", "materials")  # empty when no row names them
+# Where each record of a guide was read: its JSON path's parts -> (sheet, row).
+Places = dict[tuple[str, ...], tuple[str, int]]
 
 
 @attrs.frozen
@@ -70,9 +71,19 @@ def _read_cells(path: Path) -> dict[str, list[list[Any]]]:
 
     book = load_workbook(path, read_only=True, data_only=True)
     try:
-        return {s.title: [list(r) for r in s.iter_rows(values_only=True)] for s in book.worksheets}
+        return {
+            sheet.title: [[_shown(cell) for cell in row] for row in sheet.iter_rows()]
+            for sheet in book.worksheets
+        }
     finally:
         book.close()
+
+
+def _shown(cell: Any) -> Any:
+    """A cell's value, a percentage as the text it shows: 0.05 formatted as 0% is "5%"."""
+    value = cell.value
+    percent = shown_as_percent(value, getattr(cell, "number_format", ""))
+    return value if percent is None else percent
 
 
 def _read_csv(path: Path) -> list[list[Any]]:
@@ -86,51 +97,20 @@ def _read_csv(path: Path) -> list[list[Any]]:
     return [list(r) for r in csv.reader(io.StringIO(text, newline=""))]
 
 
-def _lost_zeros(column: Column, cell: Any) -> tuple[str, str] | None:
-    """Why a number in a code column does not read (English, Chinese); None for other cells."""
-    if column.kind != "code" or isinstance(cell, bool) or not isinstance(cell, int | float):
-        return None
-    number = int(cell) if isinstance(cell, float) and cell.is_integer() else cell
-    return (
-        f"the cell holds the number {number}, not text: the code's leading zeros (and any digit"
-        " past the 15th) were probably lost; format the column as text and type the code again",
-        f"该单元格是数字 {number} 而非文本：编码开头的 0（及第 15 位之后的数字）可能已丢失；"
-        "请将该列设置为文本格式后重新输入编码",
-    )
-
-
-def _value(column: Column, cell: Any) -> Any:
-    """The JSON value of a cell; what does not convert is passed on for the schema to name."""
-    if cell is None or (isinstance(cell, str) and cell.strip() == ""):
-        return [] if column.kind in LINES else None
-    if column.kind == "integer":
-        if isinstance(cell, float) and cell.is_integer():
-            return int(cell)
-        if isinstance(cell, str) and cell.strip().isascii() and cell.strip().isdigit():
-            return int(cell.strip())
-        return cell
-    if column.kind == "boolean":
-        return {TRUE: True, FALSE: False, True: True, False: False}.get(cell, cell)
-    if column.kind == "date" and isinstance(cell, dt.date):  # a real date cell
-        day = cell.date() if isinstance(cell, dt.datetime) else cell
-        if not isinstance(cell, dt.datetime) or cell.time() == dt.time():
-            return day.isoformat()
-    if column.kind == "enum" and column.enum_type:
-        member = codelists.from_label(column.enum_type, str(cell).strip())
-        return str(cell) if member is None else member.value
-    if column.kind in LINES:
-        items = [line for line in str(cell).split("\n") if line.strip()]
-        if column.enum_type:
-            members = [(i, codelists.from_label(column.enum_type, i.strip())) for i in items]
-            return [i if m is None else m.value for i, m in members]
-        return items
-    return cell if isinstance(cell, str) else str(cell)
-
-
 def _put(data: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
     for name in path[:-1]:
         data = data.setdefault(name, {})
     data[path[-1]] = value
+
+
+def _drop_empty_objects(record: dict[str, Any]) -> None:
+    """Remove the objects whose cells were all empty: an optional object left blank is
+    absent, not an object of empty lists."""
+    for name, value in list(record.items()):
+        if isinstance(value, dict):
+            _drop_empty_objects(value)
+            if all(v == [] for v in value.values()):
+                del record[name]
 
 
 def _record(
@@ -144,14 +124,25 @@ def _record(
         column = by_path.get(tuple(header.split(".")))
         if column is None or column.path == (KEY,):
             continue
-        lost = _lost_zeros(column, cell)
-        if lost is not None:  # not padded back: which zeros were lost is a guess
-            problems.append(RowProblem(sheet, number, header, *lost))
+        why = refused(column, cell)
+        if why is not None:  # a lost zero is not padded back: which zeros is a guess
+            problems.append(RowProblem(sheet, number, header, *why))
             continue
-        value = _value(column, cell)
+        value = value_of(column, cell)
         if value is not None:
             _put(record, column.path, value)
+    _drop_empty_objects(record)
     return record, problems
+
+
+@attrs.define
+class _Reading:
+    """What is read so far: each guide's data, where its records came from, the problems."""
+
+    documents: dict[str, dict[str, Any]] = attrs.Factory(dict)
+    places: dict[str, Places] = attrs.Factory(dict)
+    unread: set[str] = attrs.Factory(set)  # keys with a cell that does not read: no guide
+    problems: list[RowProblem] = attrs.Factory(list)
 
 
 def read_spreadsheet(path: Path) -> Imported:
@@ -159,111 +150,185 @@ def read_spreadsheet(path: Path) -> Imported:
 
     Raises :class:`~service_codes.encoding.UnreadableText` for a CSV file in no encoding read.
     """
+    return _guides(_read_all(path))
+
+
+def spreadsheet_data(path: Path) -> dict[str, dict[str, Any]]:
+    """The plain data of each key's rows, before validation: what the import judges.
+
+    Raises :class:`~service_codes.encoding.UnreadableText` as :func:`read_spreadsheet` does.
+    """
+    return {key: _completed(data) for key, data in _read_all(path).documents.items()}
+
+
+def _read_all(path: Path) -> _Reading:
     sheets, cells = layout(), _read_cells(path)
-    problems: list[RowProblem] = [
+    reading = _Reading()
+    reading.problems += [
         RowProblem(name, 0, "", f"unknown sheet {name!r}", f"未知的工作表 {name}")
         for name in cells
         if name not in sheets
     ]
-    documents: dict[str, dict[str, Any]] = {}
-    places: dict[str, dict[tuple[str, int], int]] = {}  # key -> (sheet, item) -> row
-    unread: set[str] = set()  # keys with a cell that does not read: no guide for them
-    for name, columns in sheets.items():
+    for name in sheets:  # in layout order: a parent's sheet before its nested sheets
         table = cells.get(name)
-        if table is None:
-            if name == MATTERS:
-                problems.append(RowProblem(name, 0, "", "the sheet is missing", "缺少该工作表"))
+        if table is not None:
+            _read_sheet(reading, name, table)
+        elif name == MATTERS:
+            reading.problems.append(RowProblem(name, 0, "", "the sheet is missing", "缺少该工作表"))
+    return reading
+
+
+def _read_sheet(reading: _Reading, name: str, table: list[list[Any]]) -> None:
+    headers = [str(h or "").strip().split(" ")[-1] for h in (table[0] if table else [])]
+    while headers and not headers[-1]:  # a workbook pads every row to its widest cell
+        headers.pop()
+    wanted = {".".join(c.path) for c in layout()[name]}
+    for header in headers:
+        if header and header not in wanted:
+            reading.problems.append(
+                RowProblem(name, 1, header, f"unknown column {header!r}", f"未知的列 {header}")
+            )
+    for number, row in enumerate(table[1:], start=2):
+        values = dict(zip(headers, row, strict=False))
+        key = str(values.get(KEY) or "").strip()
+        if key in EXAMPLES or all(c is None or str(c).strip() == "" for c in row):
             continue
-        headers = [str(h or "").strip().split(" ")[-1] for h in (table[0] if table else [])]
-        while headers and not headers[-1]:  # a workbook pads every row to its widest cell
-            headers.pop()
-        wanted = {".".join(c.path) for c in columns}
-        for header in headers:
-            if header and header not in wanted:
-                problems.append(
-                    RowProblem(name, 1, header, f"unknown column {header!r}", f"未知的列 {header}")
+        if any(c not in (None, "") for c in row[len(headers) :]):
+            reading.problems.append(
+                RowProblem(
+                    name, number, "", "a cell lies beyond the last column", "有单元格在表头之外"
                 )
-        for number, row in enumerate(table[1:], start=2):
-            values = dict(zip(headers, row, strict=False))
-            key = str(values.get(KEY) or "").strip()
-            if key == EXAMPLE_KEY or all(c is None or str(c).strip() == "" for c in row):
-                continue
-            if any(c not in (None, "") for c in row[len(headers) :]):
-                problems.append(
-                    RowProblem(
-                        name, number, "", "a cell lies beyond the last column", "有单元格在表头之外"
-                    )
-                )
-            if not key:
-                problems.append(
-                    RowProblem(name, number, KEY, "the row has no key", "该行缺少事项键")
-                )
-                continue
-            if not _SAFE_KEY.match(key):
-                problems.append(
-                    RowProblem(
-                        name,
-                        number,
-                        KEY,
-                        f"the key {key!r} cannot name a file (no / or \\, no leading dot)",
-                        f"事项键 {key} 不能用作文件名（不能含 / 或 \\，不能以点开头）",
-                    )
-                )
-                continue
+            )
+        refusal = _key_problem(name, number, key)
+        if refusal is None:
             record, unreadable = _record(name, number, values)
-            if name == MATTERS:
-                if key in documents:
-                    problems.append(
-                        RowProblem(
-                            name, number, KEY, f"key {key!r} is used twice", f"事项键 {key} 重复"
-                        )
-                    )
-                    continue
-                documents[key] = record
-                places.setdefault(key, {})[(MATTERS, 0)] = number
-            elif key not in documents:
-                problems.append(
-                    RowProblem(
-                        name,
-                        number,
-                        KEY,
-                        f"no matter has the key {key!r}",
-                        f"没有事项键为 {key} 的事项",
-                    )
-                )
-                continue
-            else:
-                items = documents[key].setdefault(name, [])
-                places[key][(name, len(items))] = number
-                items.append(record)
-            if unreadable:
-                problems += unreadable
-                unread.add(key)
+            refusal = _attach(reading, name, number, key, record)
+        if refusal is not None:
+            reading.problems.append(refusal)
+            if name != MATTERS and key in reading.documents:
+                reading.unread.add(key)  # a row that joins nothing is lost to its guide
+            continue
+        if unreadable:
+            reading.problems += unreadable
+            reading.unread.add(key)
+
+
+def _key_problem(sheet: str, number: int, key: str) -> RowProblem | None:
+    if not key:
+        return RowProblem(sheet, number, KEY, "the row has no key", "该行缺少事项键")
+    if not _SAFE_KEY.match(key):
+        return RowProblem(
+            sheet,
+            number,
+            KEY,
+            f"the key {key!r} cannot name a file (no / or \\, no leading dot)",
+            f"事项键 {key} 不能用作文件名（不能含 / 或 \\，不能以点开头）",
+        )
+    return None
+
+
+def _attach(
+    reading: _Reading, sheet: str, number: int, key: str, record: dict[str, Any]
+) -> RowProblem | None:
+    """Put a row's record where it belongs in its guide's data; a problem when it cannot."""
+    if sheet == MATTERS:
+        if key in reading.documents:
+            return RowProblem(
+                sheet, number, KEY, f"key {key!r} is used twice", f"事项键 {key} 重复"
+            )
+        reading.documents[key] = record
+        reading.places[key] = {(): (MATTERS, number)}
+        return None
+    if key not in reading.documents:
+        return RowProblem(
+            sheet, number, KEY, f"no matter has the key {key!r}", f"没有事项键为 {key} 的事项"
+        )
+    data, field = reading.documents[key], sheet
+    at: tuple[str, ...] = ()
+    inner = nested().get(sheet)
+    if inner is not None:
+        named = record.pop(inner.parent, None)
+        parents = data.get(inner.parent, [])
+        index = _parent_index(parents, named, inner.by_id)
+        if index is None:
+            return _no_parent(sheet, number, key, named)
+        data, at, field = parents[index], (inner.parent, str(index)), inner.field
+    items = data.setdefault(field, [])
+    reading.places[key][(*at, field, str(len(items)))] = (sheet, number)
+    items.append(record)
+    return None
+
+
+def _parent_index(parents: list[dict[str, Any]], named: Any, by_id: bool) -> int | None:
+    """Which of a matter's parent records a nested row names: by id, or counting from 1."""
+    if by_id:
+        return next((i for i, p in enumerate(parents) if p.get("id") == named), None)
+    if isinstance(named, int) and 1 <= named <= len(parents):
+        return named - 1
+    return None
+
+
+def _no_parent(sheet: str, number: int, key: str, named: Any) -> RowProblem:
+    inner = nested()[sheet]
+    column = next(c for c in layout()[sheet] if c.path == inner.column)
+    title, what = column.header.split(" ")[0].lstrip("*"), "id" if inner.by_id else "number"
+    if named is None:
+        return RowProblem(
+            sheet,
+            number,
+            inner.parent,
+            f"the row does not say which {inner.parent} row it belongs to: write its {what}",
+            f"该行未填写{title}，无法确定所属的 {inner.parent} 行",
+        )
+    return RowProblem(
+        sheet,
+        number,
+        inner.parent,
+        f"the matter {key!r} has no {inner.parent} row whose {what} is {named!r}",
+        f"事项 {key} 在 {inner.parent} 表中没有{title}为 {named} 的行",
+    )
+
+
+def _required_lists() -> tuple[str, ...]:
+    """The guide's required lists that have a sheet: empty when no row names them."""
+    schema = guide_schema()
+    return tuple(n for n in schema["required"] if n in layout() and n != MATTERS)
+
+
+def _completed(data: dict[str, Any]) -> dict[str, Any]:
+    """A guide's data with the required lists no row named, as empty lists."""
+    for name in _required_lists():
+        data.setdefault(name, [])
+    for inner in nested().values():
+        for parent in data.get(inner.parent, []) if inner.required else []:
+            parent.setdefault(inner.field, [])
+    return data
+
+
+def _guides(reading: _Reading) -> Imported:
+    """The valid guides of what was read, and every problem, located."""
+    problems = reading.problems
     told = {(p.sheet, p.row, p.column) for p in problems}  # one problem per cell
     guides: dict[str, Guide] = {}
-    for key, data in documents.items():
-        for sheet in _REQUIRED_LISTS:
-            data.setdefault(sheet, [])
-        report = validate(data)
-        if report.ok and key not in unread:
+    for key, data in reading.documents.items():
+        report = validate(_completed(data))
+        if report.ok and key not in reading.unread:
             guides[key] = guide_from_data(data)
-        located = (_locate(p, places[key]) for p in report.errors)
+        located = (_locate(p, reading.places[key]) for p in report.errors)
         problems += [p for p in located if (p.sheet, p.row, p.column) not in told]
     return Imported(guides, tuple(problems))
 
 
-def _locate(problem: Problem, places: dict[tuple[str, int], int]) -> RowProblem:
-    """The sheet, row and column of a problem found in a guide's data."""
-    parts = problem.path.strip("/").split("/") if problem.path else []
-    sheets = layout()
-    if len(parts) >= 2 and parts[0] in sheets and parts[0] != MATTERS and parts[1].isdigit():
-        sheet, row = parts[0], places.get((parts[0], int(parts[1])), places[(MATTERS, 0)])
-        column = ".".join(parts[2:]) or KEY
-    else:
-        sheet, row = MATTERS, places[(MATTERS, 0)]
-        column = ".".join(p for p in parts if not p.isdigit())
+def _locate(problem: Problem, places: Places) -> RowProblem:
+    """The sheet, row and column of a problem found in a guide's data: the row of the
+    deepest record on its path, and the rest of the path as the column."""
+    parts = tuple(problem.path.strip("/").split("/")) if problem.path else ()
+    depth = next(n for n in range(len(parts), -1, -1) if parts[:n] in places)
+    sheet, row = places[parts[:depth]]
+    column = ".".join(p for p in parts[depth:] if not p.isdigit()) or (KEY if depth else "")
     message, message_zh = problem.message, problem.message_zh
-    enum_type = next((c.enum_type for c in sheets[sheet] if ".".join(c.path) == column), None)
+    columns = layout()[sheet]
+    enum_type = next((c.enum_type for c in columns if ".".join(c.path) == column), None)
     if problem.rule == "schema.enum" and enum_type is not None:
         # Staff write the Chinese names: offer those as the choices.
         choices = "、".join(codelists.label_zh(m) for m in enum_type)

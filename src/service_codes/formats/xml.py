@@ -135,6 +135,8 @@ _NOT_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uff
 def _text(value: object) -> str:
     if value is True or value is False:
         return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)  # the shortest text that reads back as the same number
     return str(value).translate(_ESCAPES)
 
 
@@ -212,6 +214,11 @@ def _read(element: etree._Element, node: _Node) -> Any:
         return int(digits) if digits.isascii() and digits.isdigit() else text
     if node.kind == "boolean":
         return text.strip() in ("true", "1")
+    if node.kind == "number":
+        try:
+            return float(text)  # the XSD has said whether it is a number; JSON ints stay ints
+        except ValueError:
+            return text
     return text
 
 

@@ -42,8 +42,16 @@ ITEM_NAMES: Final = {
     "fees": "fee",
     "faqs": "faq",
     "handling_items": "item",
+    "situations": "situation",
+    "options": "option",
+    "applies_to": "option",
+    "discretion": "row",
+    "penalties": "penalty",
+    "items": "item",
+    "accountability": "case",
 }
-_WRAPPER_OF: Final = {item: wrapper for wrapper, item in ITEM_NAMES.items()}
+# (item, wrapper) pairs: an item element's name alone may serve several lists.
+_ITEM_OF: Final = {(item, wrapper) for wrapper, item in ITEM_NAMES.items()}
 # Past this many, more XSD problems only slow the report down.
 MAX_PROBLEMS: Final = 100
 
@@ -64,7 +72,7 @@ def _parts(root: etree._Element, element: etree._Element) -> list[str | int]:
     while current is not None and current is not root:
         parent = current.getparent()
         name = etree.QName(current).localname
-        if parent is not None and _WRAPPER_OF.get(name) == etree.QName(parent).localname:
+        if parent is not None and (name, etree.QName(parent).localname) in _ITEM_OF:
             parts.append(parent.index(current))
         else:
             parts.append(name)

@@ -1,0 +1,159 @@
+"""The six published lists as files: a workbook and a CSV file per list, and one printable page.
+
+:class:`ListSink` is a sink of the one build (DESIGN.md, "Outputs as sinks"): it is fed one
+coded guide at a time and renders every file at its finish, as bytes for the caller to write
+through :class:`~service_codes.output.Output`. Equal catalogues give identical bytes: rows
+are in a stable order (:class:`~service_codes.lists.Tables`) and a workbook carries no
+clock, neither in its properties nor in its zip entries.
+
+Files: ``NAME.xlsx`` (one sheet, named for the list's Chinese title) and ``NAME.csv`` (UTF-8
+with a byte order mark, as Excel opens it) for each list NAME of
+:data:`~service_codes.lists.LISTS`, and ``lists.html`` with all six.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Sequence
+from typing import Final, Literal
+
+from service_codes.formats.html import environment
+from service_codes.formats.spreadsheet import column_width, styles
+from service_codes.lists import LISTS, PublishedList, Row, Tables
+from service_codes.matter_types import STANDARD, MatterTypes
+from service_codes.model import Guide
+
+ListFormat = Literal["xlsx", "csv", "html"]
+FORMATS: Final[tuple[ListFormat, ...]] = ("xlsx", "csv", "html")
+PAGE: Final = "lists.html"
+PAGE_TITLE: Final = "政务服务事项清单"
+# A workbook's dates: the zip format's earliest, so a workbook depends on its rows alone.
+_EPOCH: Final = (1980, 1, 1, 0, 0, 0)
+_CORE_DATES: Final = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def file_names(formats: Iterable[ListFormat], lists: Sequence[PublishedList] = LISTS) -> list[str]:
+    """The files the lists make in these formats, in a stable order.
+
+    >>> file_names(["html", "csv"])[:2], file_names(["html"])
+    (['power.csv', 'responsibility.csv'], ['lists.html'])
+    """
+    chosen = set(formats)
+    names = [f"{p.name}.{f}" for f in ("xlsx", "csv") if f in chosen for p in lists]
+    return names + ([PAGE] if "html" in chosen else [])
+
+
+class ListSink:
+    """Every list, fed one coded guide at a time; :meth:`finish` gives each file's bytes.
+
+    >>> sink = ListSink(["csv"])
+    >>> files = sink.finish()
+    >>> sorted(files)[0], files["fees.csv"].decode("utf-8-sig").splitlines()[0][:21]
+    ('fees.csv', '收费单位 agency.name,收费项目')
+    """
+
+    def __init__(self, formats: Iterable[ListFormat], types: MatterTypes = STANDARD) -> None:
+        self.formats = tuple(f for f in FORMATS if f in set(formats))
+        self.tables = Tables(types)
+
+    def add(self, guide: Guide) -> None:
+        """Take one coded guide's rows into every list."""
+        self.tables.add(guide)
+
+    def finish(self) -> dict[str, bytes]:
+        """The bytes of every file, by name (see :func:`file_names`)."""
+        tables = [(published, self.tables.rows(published)) for published in self.tables.lists]
+        files: dict[str, bytes] = {}
+        if "xlsx" in self.formats:
+            files.update({f"{p.name}.xlsx": workbook(p, rows) for p, rows in tables})
+        if "csv" in self.formats:
+            files.update({f"{p.name}.csv": csv_file(p, rows) for p, rows in tables})
+        if "html" in self.formats:
+            files[PAGE] = page(tables).encode()
+        return files
+
+
+def csv_file(published: PublishedList, rows: Sequence[Row]) -> bytes:
+    """A list as CSV: the headers, then a line per row; UTF-8 with a byte order mark."""
+    text = io.StringIO(newline="")
+    writer = csv.writer(text)
+    writer.writerow([c.header for c in published.columns])
+    writer.writerows(rows)
+    return text.getvalue().encode("utf-8-sig")
+
+
+def workbook(published: PublishedList, rows: Sequence[Row]) -> bytes:
+    """A list as a workbook of one sheet: bold, frozen headers, columns sized to their text,
+    items one a line; a text that starts with = stays text, not a formula."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(published.title)
+    sheet.freeze_panes = "A2"
+    headers = [c.header for c in published.columns]
+    for number, header in enumerate(headers, start=1):
+        values = [header, *(row[number - 1] for row in rows)]
+        sheet.column_dimensions[get_column_letter(number)].width = column_width(values)
+    header_cells = []
+    for header in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = styles().header
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        cells: list[object] = []
+        for value in row:
+            if isinstance(value, str) and (value.startswith("=") or "\n" in value):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"
+                cell.alignment = styles().wrap
+                cells.append(cell)
+            else:
+                cells.append(value)
+        sheet.append(cells)
+    made = io.BytesIO()
+    book.save(made)
+    return _without_clock(made.getvalue())
+
+
+def _without_clock(data: bytes) -> bytes:
+    """The same workbook with its dates set to a fixed one, so equal rows give equal bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            content = source.read(entry)
+            if entry.filename == "docProps/core.xml":
+                content = _CORE_DATES.sub(rb"\g<1>1980-01-01T00:00:00Z\g<2>", content)
+            target.writestr(zipfile.ZipInfo(entry.filename, _EPOCH), content, zipfile.ZIP_DEFLATED)
+    return fixed.getvalue()
+
+
+def _groups(published: PublishedList, rows: Sequence[Row]) -> list[tuple[str | None, list[Row]]]:
+    """Rows under the agency they are grouped by (its column left out), or all in one group."""
+    if not published.by_agency:
+        return [(None, list(rows))] if rows else []
+    groups: dict[str, list[Row]] = {}
+    for row in rows:
+        groups.setdefault(str(row[0]), []).append(row[1:])
+    return list(groups.items())
+
+
+def page(tables: Sequence[tuple[PublishedList, Sequence[Row]]], title: str = PAGE_TITLE) -> str:
+    """The printable page of every list: a table each, grouped lists under agency headings."""
+    template = environment().get_template("lists.html.j2")
+    shown = [
+        {
+            "list": published,
+            "count": len(rows),
+            "columns": published.columns[1:] if published.by_agency else published.columns,
+            "groups": _groups(published, rows),
+        }
+        for published, rows in tables
+    ]
+    return template.render(title=title, lists=shown)
