@@ -376,7 +376,7 @@ def test_the_sink_renders_the_same_bytes_for_the_same_guides(drawn: list[Guide])
     for _ in range(2):
         sink = ListSink(FORMATS)
         for guide in drawn:
-            sink.add(guide)
+            sink.add(guide.name, guide)
         files.append(sink.finish())
     assert files[0] == files[1]
     assert sorted(files[0]) == sorted(file_names(FORMATS))

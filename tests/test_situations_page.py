@@ -140,6 +140,12 @@ def test_the_printed_page_lists_every_material_and_whom_it_is_for(tmp_path: Path
     page.write_text(
         render_guide(guide).replace("</body>", f"<script>{clicks}</script></body>"), "utf-8"
     )
+    # On screen this very page hides what the answers rule out; printed, it shows it all.
+    look = "return [...document.querySelectorAll('table.materials tbody tr')].map((e, i) => [e, i])"
+    look += ".filter(([e]) => getComputedStyle(e).display !== 'none').map(([, i]) => i);"
+    on_screen = measure(tmp_path, page, look)
+    assert on_screen == expected(guide, frozenset(answers))["materials"]
+    assert isinstance(on_screen, list) and len(on_screen) < len(guide.materials)
     pdf = tmp_path / "guide.pdf"
     chromium(tmp_path, page, f"--print-to-pdf={pdf}", "--no-pdf-header-footer")
     printed = subprocess.run(

@@ -11,6 +11,9 @@ in memory at once:
    (issuing stays in one process, so codes are the same with any number of
    workers); the workers fill them in, render each guide and write it.
 
+Sinks (:class:`~service_codes.sink.Sink`: the lists, and any output made from the whole
+catalogue) are fed every coded guide in pass 2 and their files written with the rest.
+
 The manifest (``OUT/manifest.tsv``) records each guide's digest and index entry. An
 incremental build redoes only the guides whose bytes changed, and gives the same
 files as a full build: it falls back to one when the ledger, the formats or the
@@ -19,6 +22,7 @@ library version changed since the manifest was written.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pickle
@@ -47,6 +51,7 @@ from service_codes.manifest import (
     read_manifest,
 )
 from service_codes.matter_types import MatterTypes, catalogue_types
+from service_codes.model import Guide
 from service_codes.output import (
     Mark,
     Output,
@@ -62,6 +67,7 @@ from service_codes.parallel import executor, ordered
 from service_codes.problems import Report
 from service_codes.registry import Registry
 from service_codes.requests import CodeRequest, GuideCodes, MatterRequest, code_request, with_codes
+from service_codes.sink import Sink
 
 # Both formats are written from one unstructuring of the guide.
 RENDER: Final[dict[str, Callable[[dict[str, Any]], bytes]]] = {
@@ -189,9 +195,11 @@ def _write_batch(
     names: Sequence[str],
     digests: Sequence[str],
     codes: Sequence[GuideCodes],
-) -> list[str]:
-    """Pass 2 over one batch: fill in the codes, write every format; the index entries."""
-    entries = []
+    keep: bool,
+) -> tuple[list[str], list[Guide]]:
+    """Pass 2 over one batch: fill in the codes, write every format; the index entries,
+    and the coded guides when ``keep`` (for the sinks)."""
+    entries, kept = [], []
     for name, expected, answer in zip(names, digests, codes, strict=True):
         data = _read(guides / name)
         if digest(data) != expected:
@@ -204,8 +212,11 @@ def _write_batch(
         stem = name[: -len(".json")]
         for format_ in formats:
             write_file(out / f"{stem}.{format_}", RENDER[format_](unstructured))
-        entries.append(index_line(stem, formats, guide))
-    return entries
+        if formats:
+            entries.append(index_line(stem, formats, guide))
+        if keep:
+            kept.append(guide)
+    return entries, kept
 
 
 # --- the parent ----------------------------------------------------------------------------
@@ -232,6 +243,7 @@ def build(
     batch: int = BATCH,
     force: bool = False,
     registry: str | Path | None = None,
+    sinks: Sequence[Sink] = (),
 ) -> Built:
     """Validate, code and write every guide of ``catalogue`` (``guides/*.json``) to ``out``.
 
@@ -248,6 +260,10 @@ def build(
     build did not write, or that changed since, are never overwritten or removed:
     :class:`~service_codes.output.UnsafeWrite` names them all before anything is
     written or issued, unless ``force``.
+
+    Every guide, coded, goes to each of ``sinks``, whose files are written beside the
+    guides; a build with sinks is never incremental. With no ``formats`` it writes the
+    sinks' files alone: no guides, no index, no manifest.
     """
     formats = tuple(dict.fromkeys(formats))
     listener = listener or Listener()
@@ -259,6 +275,7 @@ def build(
         raise BuildError(f"no guides found in {guides}", f"{guides} 中没有办事指南")
     types = catalogue_types(catalogue)
     listener.start(len(names))
+    incremental = incremental and not sinks  # a sink is made from every guide
     location = catalogue if registry is None else registry
     shared = is_dsn(location)
     # A folder's ledger is made when codes are first issued; a database's by `registry init`.
@@ -285,14 +302,17 @@ def build(
             listener.advance("check", len(found))
         if counts.invalid:
             raise CatalogueInvalid(counts, len(names))
-        removed = stale(out / "guides", names, tuple(f".{f}" for f in formats))
+        removed = stale(out / "guides", names, tuple(f".{f}" for f in formats)) if formats else []
+        retired = [r for s in sinks for r in s.retired() if (out / r).is_file()]
         # The manifest is the build's own bookkeeping; what people read is guarded.
-        output.guard([f"guides/{name}" for name in removed] + ["index.json"], also=at_risk)
+        guarded = [f"guides/{name}" for name in removed] + (["index.json"] if formats else [])
+        guarded += [f for s in sinks for f in s.files()] + retired
+        output.guard(guarded, also=at_risk)
         coder = opened or Registry.open(location, create=not shared)
         before = coder.size
         coder.assign_matters(sorted(matters))
         spill.seek(0)
-        (out / "guides").mkdir(parents=True, exist_ok=True)
+        (out / "guides" if formats else out).mkdir(parents=True, exist_ok=True)
         found_again = (pickle.load(spill) for _ in batches)
         try:
             rebuilt = _write(
@@ -304,13 +324,15 @@ def build(
                 formats,
                 ahead,
                 listener,
+                sinks,
             )
+            made = {name: data for s in sinks for name, data in s.finish().items()}
         except BaseException:
             # The index and manifest in place stay those of the last whole build.
             for partial in (".index.json.tmp", f".{MANIFEST}.tmp"):
                 (out / partial).unlink(missing_ok=True)
             raise
-    _finish(output, removed, formats, coder, types)
+    _finish(output, [f"guides/{n}" for n in removed] + retired, formats, coder, types, made)
     coder.save_snapshot()  # so that the next build opens the registry quickly
     coder.close()
     return Built(
@@ -357,8 +379,9 @@ def _write(
     formats: tuple[Format, ...],
     ahead: int,
     listener: Listener,
+    sinks: Sequence[Sink],
 ) -> int:
-    """Pass 2: code and write what changed; index everything, in name order."""
+    """Pass 2: code and write what changed; index everything, in name order; feed the sinks."""
 
     def calls() -> Iterator[tuple[Any, Callable[..., Any], tuple[Any, ...]]]:
         for names, found in batches:
@@ -368,26 +391,41 @@ def _write(
             yield (
                 (names, found),
                 _write_batch,
-                (guides, out / "guides", formats, [n for n, _ in changed], digests, codes),
+                (
+                    guides,
+                    out / "guides",
+                    formats,
+                    [n for n, _ in changed],
+                    digests,
+                    codes,
+                    bool(sinks),
+                ),
             )
 
     rebuilt = 0
-    with (
-        (out / ".index.json.tmp").open("w", encoding="utf-8") as index,
-        (out / f".{MANIFEST}.tmp").open("w", encoding="utf-8") as manifest,
-    ):
-        index.write("[")
+    with contextlib.ExitStack() as files:
+        if formats:  # else the sinks are all there is to write
+            index = files.enter_context((out / ".index.json.tmp").open("w", encoding="utf-8"))
+            manifest = files.enter_context((out / f".{MANIFEST}.tmp").open("w", encoding="utf-8"))
+            index.write("[")
         separator = "\n"
-        for (names, found), entries in ordered(pool, calls(), ahead):
+        for (names, found), (entries, kept) in ordered(pool, calls(), ahead):
+            # With sinks every guide is coded again, so ``kept`` holds one for each name.
+            for name, guide in zip(names, kept if sinks else [], strict=bool(sinks)):
+                for sink in sinks:
+                    sink.add(name[: -len(".json")], guide)
+            rebuilt += sum(isinstance(f, Checked) for f in found)
+            listener.advance("write", len(names))
+            if not formats:
+                continue
             written = iter(entries)
             for name, finding in zip(names, found, strict=True):
                 entry = next(written) if isinstance(finding, Checked) else finding.entry
                 index.write(f"{separator}{entry}")
                 separator = ",\n"
                 manifest.write(f"{finding.digest}\t{json.dumps(name)}\t{entry}\n")
-            rebuilt += len(entries)
-            listener.advance("write", len(names))
-        index.write("\n]\n")
+        if formats:
+            index.write("\n]\n")
     return rebuilt
 
 
@@ -397,12 +435,19 @@ def _finish(
     formats: tuple[Format, ...],
     registry: Registry,
     types: MatterTypes,
+    made: dict[str, bytes],
 ) -> None:
-    """Put the index and manifest in place, remove what an earlier build left, mark it."""
+    """Write the sinks' files, put the index and manifest in place, remove what an earlier
+    build left (guides, then ``removed`` relative paths), mark it."""
+    for name, data in made.items():
+        output.write(name, data)
+    for relative in removed:
+        output.remove(relative)
+    if not formats:
+        output.close()
+        return
     out = output.root
     os.replace(out / ".index.json.tmp", out / "index.json")
-    for name in removed:
-        output.remove(f"guides/{name}")
     # The header records the ledger as this build left it, so it goes on top last.
     rows = out / f".{MANIFEST}.tmp"
     with (out / f".{MANIFEST}.new").open("w", encoding="utf-8") as manifest, rows.open() as body:

@@ -128,6 +128,7 @@ class Output:
         self.root, self.force = root, force
         self.mark = Mark.read(root)
         self._written: dict[str, str] = {}
+        self._removed: set[str] = set()
 
     def at_risk(self, relatives: Iterable[str]) -> list[tuple[Path, Risk]]:
         """The files among ``relatives`` that may not be overwritten or removed."""
@@ -152,6 +153,8 @@ class Output:
     def remove(self, relative: str) -> None:
         """Remove ``root/relative`` (guarded before like any write)."""
         (self.root / relative).unlink(missing_ok=True)
+        self._removed.add(relative)
+        self._written.pop(relative, None)
 
     def close(self, folders: Sequence[str] = ()) -> None:
         """Write the mark: the files written since opening and ``folders`` written whole.
@@ -160,6 +163,8 @@ class Output:
         file written before it is strictly older and an edit made after it is not.
         """
         kept = {} if folders else dict(self.mark.files)  # a whole build replaces the record
+        for relative in self._removed:
+            kept.pop(relative, None)
         kept.update(self._written)
         data = json.dumps({"files": kept, "folders": list(folders)}, ensure_ascii=False, indent=0)
         mark = self.root / MARK

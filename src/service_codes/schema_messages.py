@@ -256,7 +256,10 @@ def schema_problem(error: ValidationError) -> Iterator[Problem]:
     if keyword == "dependentRequired":  # a range's bound needs its unit: missing at the unit
         present = error.instance if isinstance(error.instance, Mapping) else {}
         properties = cast(Schema, schema.get("properties", {}))
-        needed = {n: f for f, names in value.items() if f in present for n in names}
+        needed: dict[str, str] = {}  # each missing field, and the first field that needs it
+        for given, names in value.items():
+            for name in names if given in present else ():
+                needed.setdefault(name, given)
         for name, because in needed.items():
             if name not in present:
                 label = title_zh(properties.get(name, {})) or name

@@ -46,6 +46,7 @@ from service_codes.model import Guide
 from service_codes.output import NestedOutput, Output, UnsafeWrite, index_line, refuse_nested, stale
 from service_codes.problems import Report
 from service_codes.registry import Registry
+from service_codes.sink import Sink
 
 
 def assign_codes(say: Say, location: str, guides: list[Guide]) -> list[Guide]:
@@ -142,7 +143,7 @@ class _Staff(Listener):
             self.bar = None
 
 
-def _stream(
+def stream(
     say: Say,
     catalogue: Path,
     out: Path,
@@ -151,8 +152,10 @@ def _stream(
     incremental: bool,
     force: bool,
     location: str,
-) -> None:
-    """Build through the streaming pipeline (see ``service_codes.build``) and say what it did."""
+    sinks: Sequence[Sink] = (),
+) -> Built:
+    """Build through the streaming pipeline (see ``service_codes.build``); say what was
+    validated and coded, leaving what was written to the caller."""
     staff = _Staff(say, catalogue)
     new_ledger = _is_new(location)
     try:
@@ -166,6 +169,7 @@ def _stream(
                 listener=staff,
                 force=force,
                 registry=location,
+                sinks=sinks,
             )
         finally:
             staff.close()  # the progress bar ends before anything else is said
@@ -184,14 +188,12 @@ def _stream(
         if error.strerror is None:
             raise Failure(str(error)) from None
         raise io_failure(say, "io.cannot-write", out, error) from None
-    _say_built(say, location, out, formats, built, new_ledger)
-
-
-def _say_built(
-    say: Say, location: str, out: Path, formats: Sequence[Format], built: Built, new_ledger: bool
-) -> None:
     _say_validated(say, built.guides, built.counts.errors, built.counts.warnings)
     _say_assigned(say, location, built.guides, built.new_codes, new_ledger)
+    return built
+
+
+def _say_written(say: Say, out: Path, formats: Sequence[Format], built: Built) -> None:
     dropped = sorted({name.rpartition(".")[2] for name in built.removed} - set(formats))
     if dropped:
         say("build.formats-dropped", formats=say.join(dropped), kept=say.join(formats))
@@ -341,7 +343,8 @@ def build_command(
         if before:
             say("build.formats-kept", formats=say.join(before), out=out)
     location = registry_location or str(catalogue)
-    _stream(say, catalogue, out, formats, workers, incremental, force, location)
+    built = stream(say, catalogue, out, formats, workers, incremental, force, location)
+    _say_written(say, out, formats, built)
 
 
 @click.command()
@@ -391,4 +394,5 @@ def export(
     elif format_ == "xlsx":
         _workbook(say, catalogue, out, force, location)
     else:
-        _stream(say, catalogue, out, [format_], os.cpu_count() or 1, False, force, location)
+        built = stream(say, catalogue, out, [format_], os.cpu_count() or 1, False, force, location)
+        _say_written(say, out, [format_], built)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
 from pathlib import Path
 from typing import Any
 
 import click
 
-from service_codes.cli.build import CATALOGUE, REGISTRY, assign_codes, guard_files, read_valid
-from service_codes.cli.common import FORCE, Failure, Say, io_failure, lang_option
-from service_codes.formats.lists_out import FORMATS, ListFormat, ListSink, file_names
+from service_codes.cli.build import CATALOGUE, REGISTRY, stream
+from service_codes.cli.common import FORCE, Say, fail, lang_option
+from service_codes.errors import InvalidCodeLists
+from service_codes.formats.lists_out import FORMATS, ListFormat, ListSink
 from service_codes.matter_types import catalogue_types
-from service_codes.output import NestedOutput, Output, refuse_nested
 
 
 class _Formats(click.Choice):  # type: ignore[type-arg]
@@ -62,44 +62,31 @@ def lists(
     The power list (权力清单), responsibility list (责任清单), public-service list
     (公共服务事项清单), fee catalogue (收费目录), intermediary-service fees for licensing
     (行政许可中介服务收费清单) and random-inspection list (随机抽查事项清单) are derived from
-    the guides at every run, never kept by hand. Guides are validated and coded as export
-    does; fees are grouped by agency; rows stand by agency, then code.
+    the guides at every run, never kept by hand: this is the build, with the lists as its
+    only output, so guides are validated and coded as there. Fees are grouped by agency;
+    rows stand by agency, then code.
 
     Example: service-codes lists registry --out lists --format xlsx,html
     """
     chosen = [f for given in formats for f in given] or list(FORMATS)
     try:
-        refuse_nested(out, [catalogue / "guides"])
-    except NestedOutput as error:
-        raise Failure(say.text("out.inside-source", out=error.out, source=error.source)) from None
-    _, guides = read_valid(say, catalogue)
-    output = Output(out, force=force)
-    guard_files(say, output, file_names(chosen))
-    guides = assign_codes(say, registry_location or str(catalogue), guides)
-    sink = ListSink(chosen, catalogue_types(catalogue))
-    for guide in guides:
-        sink.add(guide)
-    files = sink.finish()
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        for name, data in files.items():
-            output.write(name, data)
-        output.close()
-    except OSError as error:
-        raise io_failure(say, "io.cannot-write", out, error) from None
-    _say_written(say, sink, sink.formats, len(guides), out)
+        types = catalogue_types(catalogue)
+    except InvalidCodeLists as error:
+        fail(say, error, 1)
+    sink = ListSink(chosen, types)
+    location = registry_location or str(catalogue)
+    built = stream(say, catalogue, out, (), os.cpu_count() or 1, False, force, location, [sink])
+    _say_written(say, sink, built.guides, out)
 
 
-def _say_written(
-    say: Say, sink: ListSink, formats: Sequence[ListFormat], guides: int, out: Path
-) -> None:
+def _say_written(say: Say, sink: ListSink, guides: int, out: Path) -> None:
     for published in sink.tables.lists:
         rows = len(sink.tables.rows(published))
         say("lists.rows", title=published.title, name=published.name, rows=rows)
     say(
         "lists.written",
         lists=len(sink.tables.lists),
-        formats=say.join(formats),
+        formats=say.join(sink.formats),
         guides=guides,
         out=out,
     )

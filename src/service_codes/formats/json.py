@@ -29,6 +29,7 @@ import orjson
 from service_codes.convert import guide_to_data
 from service_codes.encoding import UnreadableText, decode
 from service_codes.errors import InvalidGuide
+from service_codes.formats.earlier import upgrade_data
 from service_codes.model import Guide
 from service_codes.problems import pointer
 from service_codes.validation import Problem, guide_from_data
@@ -71,7 +72,8 @@ def json_data(text: str | bytes) -> tuple[dict[str, Any], tuple[Problem, ...]]:
     """The plain data of a guide's JSON text, and a problem for each key it repeats.
 
     Raises :class:`InvalidGuide` for text that is not a JSON object (``json.syntax``,
-    ``json.encoding``, ``schema.type``); the schema is left to the caller.
+    ``json.encoding``, ``schema.type``); the schema is left to the caller. A guide of the
+    earlier form is read as today's (:mod:`service_codes.formats.earlier`).
     """
     if isinstance(text, str):
         text = text.removeprefix("\ufeff")
@@ -93,6 +95,7 @@ def json_data(text: str | bytes) -> tuple[dict[str, Any], tuple[Problem, ...]]:
             f"a guide is a JSON object, not {type(data).__name__}",
             "办事指南应为 JSON 对象",
         )
+    upgrade_data(data)
     return data, _repeated_keys(text, data)
 
 

@@ -32,6 +32,8 @@ PAGE: Final = "lists.html"
 PAGE_TITLE: Final = "政务服务事项清单"
 # A workbook's dates: the zip format's earliest, so a workbook depends on its rows alone.
 _EPOCH: Final = (1980, 1, 1, 0, 0, 0)
+# What a spreadsheet opening a CSV file reads as the start of a formula (CWE-1236).
+_FORMULA_START: Final = frozenset("=+-@\t\r")
 _CORE_DATES: Final = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
@@ -59,7 +61,15 @@ class ListSink:
         self.formats = tuple(f for f in FORMATS if f in set(formats))
         self.tables = Tables(types)
 
-    def add(self, guide: Guide) -> None:
+    def files(self) -> list[str]:
+        """The files :meth:`finish` gives."""
+        return file_names(self.formats)
+
+    def retired(self) -> list[str]:
+        """The files of the formats not chosen, which an earlier run may have written."""
+        return [f for f in file_names(FORMATS) if f not in set(self.files())]
+
+    def add(self, stem: str, guide: Guide) -> None:
         """Take one coded guide's rows into every list."""
         self.tables.add(guide)
 
@@ -77,12 +87,26 @@ class ListSink:
 
 
 def csv_file(published: PublishedList, rows: Sequence[Row]) -> bytes:
-    """A list as CSV: the headers, then a line per row; UTF-8 with a byte order mark."""
+    """A list as CSV: the headers, then a line per row; UTF-8 with a byte order mark.
+
+    A text that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first) is
+    written after an apostrophe, as a spreadsheet marks text typed so:
+
+    >>> from service_codes.lists import FEES
+    >>> csv_file(FEES, [("=1+1",) + ("",) * 7]).decode("utf-8-sig").splitlines()[1][:6]
+    "'=1+1,"
+    """
     text = io.StringIO(newline="")
     writer = csv.writer(text)
     writer.writerow([c.header for c in published.columns])
-    writer.writerows(rows)
+    writer.writerows([_as_text(value) for value in row] for row in rows)
     return text.getvalue().encode("utf-8-sig")
+
+
+def _as_text(value: object) -> object:
+    if isinstance(value, str) and value[:1] in _FORMULA_START:
+        return f"'{value}"
+    return value
 
 
 def workbook(published: PublishedList, rows: Sequence[Row]) -> bytes:

@@ -132,7 +132,7 @@ def rows(guides: dict[str, Guide]) -> dict[str, list[list[Any]]]:
 
 
 @attrs.frozen
-class _Styles:
+class Styles:
     """How the parts of a sheet look."""
 
     header: Font
@@ -143,11 +143,11 @@ class _Styles:
 
 
 @cache
-def styles() -> _Styles:
+def styles() -> Styles:
     """The cell styles of every workbook the library writes (templates, exports, lists)."""
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    return _Styles(
+    return Styles(
         header=Font(bold=True),
         required=PatternFill("solid", fgColor="FFE699"),  # amber: must be filled in
         optional=PatternFill("solid", fgColor="DDEBF7"),

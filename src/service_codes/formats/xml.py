@@ -18,6 +18,7 @@ from lxml import etree
 from service_codes.convert import guide_to_data
 from service_codes.encoding import UnreadableText, decode
 from service_codes.errors import InvalidGuide
+from service_codes.formats.earlier import upgrade_tree
 from service_codes.formats.xsd import ITEM_NAMES, NAMESPACE, xsd_problems
 from service_codes.model import Guide
 from service_codes.problems import Problem
@@ -291,4 +292,5 @@ def read_xml(data: bytes | str) -> tuple[dict[str, Any], tuple[Problem, ...]]:
             f"the root element must be <guide> in namespace {NAMESPACE}",
             f"根元素应为命名空间 {NAMESPACE} 中的 <guide>",
         )
+    upgrade_tree(root, NAMESPACE)
     return _read(root, _guide_node()), xsd_problems(root)
