@@ -303,10 +303,10 @@ def build(
         if counts.invalid:
             raise CatalogueInvalid(counts, len(names))
         removed = stale(out / "guides", names, tuple(f".{f}" for f in formats)) if formats else []
-        retired = [r for s in sinks for r in s.retired() if (out / r).is_file()]
+        retired = [r for s in sinks for r in s.retired(out, names)]
         # The manifest is the build's own bookkeeping; what people read is guarded.
         guarded = [f"guides/{name}" for name in removed] + (["index.json"] if formats else [])
-        guarded += [f for s in sinks for f in s.files()] + retired
+        guarded += [f for s in sinks for f in s.files(names)] + retired
         output.guard(guarded, also=at_risk)
         coder = opened or Registry.open(location, create=not shared)
         before = coder.size
@@ -326,7 +326,7 @@ def build(
                 listener,
                 sinks,
             )
-            made = {name: data for s in sinks for name, data in s.finish().items()}
+            made = {name: data for s in sinks for name, data in s.finish(coder).items()}
         except BaseException:
             # The index and manifest in place stay those of the last whole build.
             for partial in (".index.json.tmp", f".{MANIFEST}.tmp"):

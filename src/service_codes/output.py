@@ -147,6 +147,7 @@ class Output:
 
     def write(self, relative: str, data: bytes) -> None:
         """Write ``root/relative`` atomically and note it for the mark."""
+        (self.root / relative).parent.mkdir(parents=True, exist_ok=True)
         write_file(self.root / relative, data)
         self._written[relative] = digest(data)
 

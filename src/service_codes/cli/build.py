@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -37,32 +35,14 @@ from service_codes.errors import (
     RegistryUnavailable,
     ServiceCodesError,
 )
-from service_codes.formats.exchange import exchange_warnings, release_sync, to_exchange
-from service_codes.formats.spreadsheet import write_workbook
+from service_codes.formats.sinks import ExchangeRefused, ExchangeSink, WorkbookSink
 from service_codes.ledger import describe, is_dsn
 from service_codes.manifest import BuildError, Format, previous_formats
 from service_codes.matter_types import catalogue_types
 from service_codes.model import Guide
-from service_codes.output import NestedOutput, Output, UnsafeWrite, index_line, refuse_nested, stale
+from service_codes.output import NestedOutput, UnsafeWrite, refuse_nested
 from service_codes.problems import Report
-from service_codes.registry import Registry
 from service_codes.sink import Sink
-
-
-def assign_codes(say: Say, location: str, guides: list[Guide]) -> list[Guide]:
-    """Fill in every guide's codes from the registry at ``location``."""
-    new_ledger = _is_new(location)
-    try:
-        registry = Registry.open(location, create=not is_dsn(location))
-        before = registry.size
-        assigned = registry.assign_many(guides)
-        registry.close()
-    except (RegistryCorrupt, RegistryUnavailable) as error:
-        fail(say, error, 2)
-    except ServiceCodesError as error:  # a code that contradicts the ledger, an exhausted range
-        fail(say, error, 1)
-    _say_assigned(say, location, len(assigned), registry.size - before, new_ledger)
-    return assigned
 
 
 def _is_new(location: str) -> bool:
@@ -181,6 +161,8 @@ def stream(
         sys.exit(1)
     except (BuildError, RegistryCorrupt, RegistryUnavailable, UnsafeWrite) as error:
         fail(say, error, 2)
+    except ExchangeRefused:
+        raise  # export names each guide and why
     except ServiceCodesError as error:  # a code that contradicts the ledger, an exhausted range
         fail(say, error, 1)
     except OSError as error:
@@ -207,69 +189,31 @@ ExportFormat = Literal["json", "xml", "exchange", "xlsx"]
 def _exchange(
     say: Say, catalogue: Path, out: Path, scheme: Scheme, force: bool, location: str
 ) -> None:
-    sources, guides = read_valid(say, catalogue)
-    output = Output(out, force=force)
-    names = [s.name for s in sources]
-    removed = stale(out / "guides", names, (".json",))
-    guard_files(say, output, [f"guides/{n}" for n in [*names, *removed]] + ["index.json"])
-    guides = assign_codes(say, location, guides)
-    types = catalogue_types(catalogue)
-    registry = Registry.open(location)
-    sync = release_sync(guides, registry.events())
-    registry.close()
-    rendered, refused = [], False
-    for source, guide in zip(sources, guides, strict=True):
-        try:
-            record = to_exchange(guide, scheme, sync, types)
-            for problem in exchange_warnings(record):
-                say.problem(source, problem)
-            rendered.append((json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode())
-        except InvalidGuide as error:  # a value the exchange records cannot carry
-            refused = True
-            for problem in error.problems:
-                say.problem(source, problem)
-        except ServiceCodesError as error:  # a member the chosen scheme has no code for
-            refused = True
-            say("export.refused-guide", err=True, source=source, message=say.error(error))
-    if refused:
+    try:
+        types = catalogue_types(catalogue)
+    except InvalidCodeLists as error:
+        fail(say, error, 1)
+    sink = ExchangeSink(scheme, types)
+    try:
+        built = stream(say, catalogue, out, (), os.cpu_count() or 1, False, force, location, [sink])
+    except ExchangeRefused as error:
+        _say_warnings(say, catalogue, sink)
+        for stem, why in error.refused:
+            source = catalogue / "guides" / f"{stem}.json"
+            if isinstance(why, InvalidGuide):  # a value the exchange records cannot carry
+                for problem in why.problems:
+                    say.problem(source, problem)
+            else:  # a member the chosen scheme has no code for
+                say("export.refused-guide", err=True, source=source, message=say.error(why))
         say("export.refused", err=True, out=out)
         sys.exit(1)
-    try:
-        (out / "guides").mkdir(parents=True, exist_ok=True)
-        for source, data in zip(sources, rendered, strict=True):
-            output.write(f"guides/{source.name}", data)
-        index = [index_line(s.stem, ["json"], g) for s, g in zip(sources, guides, strict=True)]
-        output.write("index.json", ("[\n" + ",\n".join(index) + "\n]\n").encode())
-        for name in removed:
-            output.remove(f"guides/{name}")
-        output.close()
-    except OSError as error:
-        raise io_failure(say, "io.cannot-write", out, error) from None
-    say("export.written", guides=len(index), format="exchange", out=out)
+    _say_warnings(say, catalogue, sink)
+    say("export.written", guides=built.guides, format="exchange", out=out)
 
 
-def guard_files(say: Say, output: Output, relatives: list[str]) -> None:
-    try:
-        output.guard(relatives)
-    except UnsafeWrite as error:
-        say.unsafe(error)
-
-
-def _workbook(say: Say, catalogue: Path, out: Path, force: bool, location: str) -> None:
-    sources, guides = read_valid(say, catalogue)
-    output = Output(out, force=force)
-    guard_files(say, output, ["catalogue.xlsx"])
-    guides = assign_codes(say, location, guides)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory() as scratch:
-            made = Path(scratch) / "catalogue.xlsx"
-            write_workbook({s.stem: g for s, g in zip(sources, guides, strict=True)}, made)
-            output.write("catalogue.xlsx", made.read_bytes())
-        output.close()
-    except OSError as error:
-        raise io_failure(say, "io.cannot-write", out, error) from None
-    say("export.workbook", guides=len(guides), workbook=out / "catalogue.xlsx")
+def _say_warnings(say: Say, catalogue: Path, sink: ExchangeSink) -> None:
+    for stem, problem in sink.warnings:
+        say.problem(catalogue / "guides" / f"{stem}.json", problem)
 
 
 REGISTRY = registry_option(None, "CATALOGUE's own codes.jsonl")
@@ -389,10 +333,12 @@ def export(
     except NestedOutput as error:
         raise Failure(say.text("out.inside-source", out=error.out, source=error.source)) from None
     location = registry_location or str(catalogue)
+    workers = os.cpu_count() or 1
     if format_ == "exchange":
         _exchange(say, catalogue, out, scheme, force, location)
     elif format_ == "xlsx":
-        _workbook(say, catalogue, out, force, location)
+        built = stream(say, catalogue, out, (), workers, False, force, location, [WorkbookSink()])
+        say("export.workbook", guides=built.guides, workbook=out / WorkbookSink.FILE)
     else:
-        built = stream(say, catalogue, out, [format_], os.cpu_count() or 1, False, force, location)
+        built = stream(say, catalogue, out, [format_], workers, False, force, location)
         _say_written(say, out, [format_], built)

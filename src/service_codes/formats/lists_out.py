@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import zipfile
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Final, Literal
 
 from service_codes.formats.html import environment
-from service_codes.formats.spreadsheet import column_width, styles
+from service_codes.formats.spreadsheet import column_width, styles, without_clock
 from service_codes.lists import LISTS, PublishedList, Row, Tables
 from service_codes.matter_types import STANDARD, MatterTypes
 from service_codes.model import Guide
@@ -30,11 +29,8 @@ ListFormat = Literal["xlsx", "csv", "html"]
 FORMATS: Final[tuple[ListFormat, ...]] = ("xlsx", "csv", "html")
 PAGE: Final = "lists.html"
 PAGE_TITLE: Final = "政务服务事项清单"
-# A workbook's dates: the zip format's earliest, so a workbook depends on its rows alone.
-_EPOCH: Final = (1980, 1, 1, 0, 0, 0)
 # What a spreadsheet opening a CSV file reads as the start of a formula (CWE-1236).
 _FORMULA_START: Final = frozenset("=+-@\t\r")
-_CORE_DATES: Final = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
 def file_names(formats: Iterable[ListFormat], lists: Sequence[PublishedList] = LISTS) -> list[str]:
@@ -61,20 +57,22 @@ class ListSink:
         self.formats = tuple(f for f in FORMATS if f in set(formats))
         self.tables = Tables(types)
 
-    def files(self) -> list[str]:
-        """The files :meth:`finish` gives."""
+    def files(self, names: Sequence[str] = ()) -> list[str]:
+        """The files :meth:`finish` gives, whatever the guides."""
         return file_names(self.formats)
 
-    def retired(self) -> list[str]:
-        """The files of the formats not chosen, which an earlier run may have written."""
-        return [f for f in file_names(FORMATS) if f not in set(self.files())]
+    def retired(self, out: Path, names: Sequence[str] = ()) -> list[str]:
+        """The files of the formats not chosen that an earlier run left in ``out``."""
+        kept = set(self.files())
+        return [f for f in file_names(FORMATS) if f not in kept and (out / f).is_file()]
 
     def add(self, stem: str, guide: Guide) -> None:
         """Take one coded guide's rows into every list."""
         self.tables.add(guide)
 
-    def finish(self) -> dict[str, bytes]:
-        """The bytes of every file, by name (see :func:`file_names`)."""
+    def finish(self, registry: object = None) -> dict[str, bytes]:
+        """The bytes of every file, by name (see :func:`file_names`); the rows hold the
+        guides' codes, so the registry is not asked."""
         tables = [(published, self.tables.rows(published)) for published in self.tables.lists]
         files: dict[str, bytes] = {}
         if "xlsx" in self.formats:
@@ -142,20 +140,7 @@ def workbook(published: PublishedList, rows: Sequence[Row]) -> bytes:
         sheet.append(cells)
     made = io.BytesIO()
     book.save(made)
-    return _without_clock(made.getvalue())
-
-
-def _without_clock(data: bytes) -> bytes:
-    """The same workbook with its dates set to a fixed one, so equal rows give equal bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    fixed = io.BytesIO()
-    with zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
-        for entry in source.infolist():
-            content = source.read(entry)
-            if entry.filename == "docProps/core.xml":
-                content = _CORE_DATES.sub(rb"\g<1>1980-01-01T00:00:00Z\g<2>", content)
-            target.writestr(zipfile.ZipInfo(entry.filename, _EPOCH), content, zipfile.ZIP_DEFLATED)
-    return fixed.getvalue()
+    return without_clock(made.getvalue())
 
 
 def _groups(published: PublishedList, rows: Sequence[Row]) -> list[tuple[str | None, list[Row]]]:

@@ -12,7 +12,10 @@ A number that Excel's 16 digits would round is written as text, so it reads back
 from __future__ import annotations
 
 import csv
+import io
+import re
 import unicodedata
+import zipfile
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
@@ -307,3 +310,21 @@ __all__ = [
     "write_csv",
     "write_workbook",
 ]
+
+
+# A workbook's dates: the zip format's earliest, so a workbook depends on its cells alone.
+_EPOCH: Final = (1980, 1, 1, 0, 0, 0)
+_CORE_DATES: Final = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def without_clock(data: bytes) -> bytes:
+    """The same workbook with its dates set to a fixed one, so equal cells give equal bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(fixed, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            content = source.read(entry)
+            if entry.filename == "docProps/core.xml":
+                content = _CORE_DATES.sub(rb"\g<1>1980-01-01T00:00:00Z\g<2>", content)
+            target.writestr(zipfile.ZipInfo(entry.filename, _EPOCH), content, zipfile.ZIP_DEFLATED)
+    return fixed.getvalue()
