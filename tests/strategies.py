@@ -21,6 +21,7 @@ from service_codes import (
     CatalogCode,
     Circumstance,
     Condition,
+    Disclosure,
     Discretion,
     Faq,
     Fee,
@@ -47,6 +48,7 @@ from service_codes import (
     Penalty,
     PenaltyKind,
     PowerSource,
+    Publicity,
     RangeUnit,
     Responsibility,
     Scope,
@@ -260,6 +262,20 @@ responsibilities = st.builds(
     accountability=st.lists(texts, min_size=1, max_size=2).map(tuple),
     channel=texts,
 )
+pointers = st.lists(
+    st.lists(st.from_regex(r"[a-z_0-9]{1,12}", fullmatch=True), min_size=1, max_size=3).map(
+        lambda tokens: "/" + "/".join(tokens)
+    ),
+    unique=True,
+    max_size=3,
+).map(tuple)
+publicities = st.builds(
+    Publicity,
+    disclosure=members(Disclosure),
+    reason=optional_texts,
+    ground=optional_texts,
+    withheld=pointers,
+)
 intermediary_services = st.builds(
     IntermediaryService, name=texts, standard=optional_texts, legal_basis=optional_texts
 )
@@ -355,6 +371,7 @@ def _plain_guides() -> st.SearchStrategy[Guide]:
         discretion=small_tuples(discretion_rows),
         inspection=st.none() | inspections,
         responsibility=st.none() | responsibilities,
+        publicity=st.just(Publicity()) | publicities,
     )
 
 

@@ -120,7 +120,7 @@ def test_each_family_writes_its_own_tables() -> None:
     seen = {}
     for guide in BUNDLED:
         seen[guide.matter_type.value] = sorted(to_exchange(guide, sync=SYNC))
-    situated = ("situation", "situation_item")
+    situated = ("situation", "situation_item", "publicity")
     general = ("basic", "extend", "material", "fee_project", "questions", *situated)
     assert seen["licensing"] == sorted(
         f"up_task_general_{t}" for t in (*general, "duty", "intermediary")

@@ -23,7 +23,11 @@ POWERS = ("general", "punish", "handle", "check")
 # This library's own tables, for what the DDL has no table for: every one named, so that a
 # table of neither the DDL nor this list fails.
 OWN = (
-    {f"up_task_{f}_{part}" for f in FAMILIES for part in ("situation", "situation_item")}
+    {
+        f"up_task_{f}_{part}"
+        for f in FAMILIES
+        for part in ("situation", "situation_item", "publicity")
+    }
     | {"up_task_punish_condition", "up_task_punish_discretion", "up_task_check_random"}
     | {f"up_task_{f}_duty" for f in POWERS}
     | {"up_task_general_intermediary", "up_task_public_intermediary"}

@@ -224,6 +224,14 @@ class Frequency(enum.StrEnum):
     AS_NEEDED = "as_needed"
 
 
+class Disclosure(enum.StrEnum):
+    """公开方式 of a guide: published (主动公开), given on request, or not disclosed."""
+
+    ACTIVE = "active"
+    ON_REQUEST = "on_request"
+    WITHHELD = "withheld"
+
+
 E = TypeVar("E", bound=enum.StrEnum)
 
 # Table name in codelists.toml for each enum.
@@ -247,6 +255,7 @@ _TABLES: Final[dict[type[enum.StrEnum], str]] = {
     Circumstance: "circumstance",
     RangeUnit: "range_unit",
     Frequency: "frequency",
+    Disclosure: "disclosure",
 }
 
 

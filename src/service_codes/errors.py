@@ -152,3 +152,11 @@ class RegistryRefused(RegistryError):
 
     default_message = "the registry refused the write"
     default_message_zh = "编码登记簿拒绝写入"
+
+
+class InvalidReview(ServiceCodesError):
+    """A catalogue's ``review.toml`` (public contacts and waivers of the confidentiality
+    review) is malformed: not TOML, an unknown key, a waiver missing a field."""
+
+    default_message = "the catalogue's review.toml is invalid"
+    default_message_zh = "目录的 review.toml 无效"

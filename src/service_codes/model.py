@@ -20,6 +20,7 @@ from service_codes.codelists import (
     AgencyNature,
     CaseType,
     Circumstance,
+    Disclosure,
     Frequency,
     HandlingForm,
     Level,
@@ -239,6 +240,19 @@ class Responsibility:
     channel: str
 
 
+@attrs.frozen
+class Publicity:
+    """公开属性: whether a guide is published (主动公开, the default), given on request or not
+    disclosed (with the reason and its legal ground), and the fields it keeps back: JSON
+    Pointers of optional fields (an internal contact, a note for staff) no published output
+    shows."""
+
+    disclosure: Disclosure = Disclosure.ACTIVE
+    reason: str | None = None
+    ground: str | None = None
+    withheld: tuple[str, ...] = ()
+
+
 @attrs.frozen(kw_only=True)
 class Matter:
     """The basic-catalogue entry a guide implements; it owns the catalog code."""
@@ -322,6 +336,8 @@ class Guide:
     discretion: tuple[Discretion, ...] = ()
     inspection: Inspection | None = None
     responsibility: Responsibility | None = None
+    # Publication
+    publicity: Publicity = Publicity()
 
     @property
     def matter(self) -> Matter:

@@ -22,6 +22,7 @@ from service_codes.matter_types import FILE_NAME, STANDARD, MatterTypes
 from service_codes.model import Guide, TimeLimit
 from service_codes.power_rules import POWER_RULES
 from service_codes.problems import Problem
+from service_codes.publication import PUBLICITY_RULES
 from service_codes.rule_kit import READS, Rule, problem, reads
 from service_codes.situation_rules import SITUATION_RULES
 from service_codes.text import normalize_name
@@ -319,6 +320,7 @@ RULES: Final[tuple[Rule, ...]] = (
     dates,
     *SITUATION_RULES,
     *POWER_RULES,
+    *PUBLICITY_RULES,
 )
 
 

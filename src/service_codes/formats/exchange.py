@@ -38,6 +38,7 @@ from service_codes.convert import guide_to_data
 from service_codes.errors import InvalidGuide
 from service_codes.formats.exchange_own import discretion_text, number_text, own_rows
 from service_codes.formats.exchange_tables import (
+    SINGLE,
     Column,
     FamilyName,
     Table,
@@ -207,7 +208,7 @@ def _row(
 ) -> dict[str, str]:
     task_code = str(guide.implementation_code or "")
     where = "" if table.items is None else f"/{table.items}/{position}"
-    if table.items in ("inspection", "responsibility"):  # a single record's one row
+    if table.items in SINGLE:  # a single record's one row
         where = f"/{table.items}"
     row = {}
     for column in table.columns:

@@ -21,8 +21,8 @@ import attrs
 
 from service_codes import codelists
 from service_codes.codelists import RangeUnit
-from service_codes.formats.exchange_tables import FamilyName, Table, carried_kinds
-from service_codes.model import Discretion, Guide, Option, Penalty, Situation
+from service_codes.formats.exchange_tables import SINGLE, FamilyName, Table, carried_kinds
+from service_codes.model import Discretion, Guide, Option, Penalty, Publicity, Situation
 from service_codes.problems import Problem
 
 # How a situation item names the list its item is in, and the field that names the item.
@@ -84,7 +84,8 @@ def own_rows(guide: Guide, table: Table, family: FamilyName) -> list[object]:
             for j, penalty in enumerate(row.penalties, start=1)
         ]
     value = getattr(guide, str(table.items))
-    if value is None:  # a single record (inspection, responsibility) is one row or none
+    # A single record (inspection, responsibility, publicity) is one row or none.
+    if value is None or (table.items == "publicity" and value == Publicity()):
         return []
     return list(value) if isinstance(value, tuple) else [value]
 
@@ -192,7 +193,7 @@ def gather(
             data[field].append({**row, "penalties": penalties})
     elif field == "applies_to":
         yield from _applies(items, data, family)
-    elif field in ("inspection", "responsibility"):
+    elif field in SINGLE:
         if len(items) > 1:
             yield _problem(
                 f"/{table.name}",

@@ -290,6 +290,12 @@ _DUTY: Final = (
     _c("accountability", "accountability", "lines"),
     _c("supervise_channel", "channel"),
 )
+_PUBLICITY: Final = (
+    _c("disclosure", "disclosure", "label", 20, L.Disclosure),
+    _c("withhold_reason", "reason"),
+    _c("withhold_basis", "ground"),
+    _c("withheld_fields", "withheld", "lines"),
+)
 _INTERMEDIARY: Final = (
     _c("order_num", "", "position"),
     _c("service_name", "name"),
@@ -298,12 +304,16 @@ _INTERMEDIARY: Final = (
 )
 
 
+# The guide fields an own table holds as a single record, one row or none.
+SINGLE: Final = ("inspection", "responsibility", "publicity")
+
+
 def own_tables(family: FamilyName) -> tuple[Table, ...]:
     """This library's tables of a family, for what the DDL has no table for.
 
     ``items`` names the guide field the rows come from (``applies_to``: the options each
     condition, material and fee applies to); a single record (inspection, responsibility)
-    is one row or none.
+    is one row or none, and publicity none when it is the default (主动公开, nothing withheld).
     """
 
     def own(part: str, columns: tuple[Column, ...], items: str) -> Table:
@@ -322,6 +332,7 @@ def own_tables(family: FamilyName) -> tuple[Table, ...]:
         found.append(own("duty", _DUTY, "responsibility"))
     if family in ("general", "public"):  # the families whose extend table names the services
         found.append(own("intermediary", _INTERMEDIARY, "intermediary_services"))
+    found.append(own("publicity", _PUBLICITY, "publicity"))  # every guide is published or not
     return tuple(found)
 
 

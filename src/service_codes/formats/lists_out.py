@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Final, Literal
 
+from service_codes import publication
 from service_codes.formats.html import environment
 from service_codes.formats.spreadsheet import column_width, styles, without_clock
 from service_codes.lists import LISTS, PublishedList, Row, Tables
@@ -67,8 +68,11 @@ class ListSink:
         return [f for f in file_names(FORMATS) if f not in kept and (out / f).is_file()]
 
     def add(self, stem: str, guide: Guide) -> None:
-        """Take one coded guide's rows into every list."""
-        self.tables.add(guide)
+        """Take one coded guide's rows into every list: as it may be published (a list is a
+        publication), so nothing withheld and no guide that is not 主动公开."""
+        public = publication.published(guide)
+        if public is not None:
+            self.tables.add(public)
 
     def finish(self, registry: object = None) -> dict[str, bytes]:
         """The bytes of every file, by name (see :func:`file_names`); the rows hold the

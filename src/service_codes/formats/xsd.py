@@ -49,6 +49,7 @@ ITEM_NAMES: Final = {
     "penalties": "penalty",
     "items": "item",
     "accountability": "case",
+    "withheld": "field",
 }
 # (item, wrapper) pairs: an item element's name alone may serve several lists.
 _ITEM_OF: Final = {(item, wrapper) for wrapper, item in ITEM_NAMES.items()}

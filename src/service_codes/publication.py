@@ -1,0 +1,133 @@
+"""The one publication filter (DESIGN.md, "Publication"), and the rules on publicity marks.
+
+Every published output is made from :func:`published` guides: a guide that is not
+主动公开 is dropped whole, and the fields it withholds are removed before any writer
+sees it, so no format can forget them. The marks themselves are not published.
+
+>>> from service_codes.codelists import Disclosure
+>>> published(Publicity(Disclosure.WITHHELD, "涉及国家秘密", "《保守国家秘密法》")) is None
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Final, overload
+
+import attrs
+
+from service_codes.codelists import Disclosure
+from service_codes.convert import guide_to_data, structure
+from service_codes.model import Guide, Publicity
+from service_codes.problems import Problem
+from service_codes.rule_kit import Rule, problem, reads
+from service_codes.schemas import definition, field_schema
+
+PUBLIC: Final = Publicity()
+
+
+@overload
+def published(item: Guide) -> Guide | None: ...
+@overload
+def published(item: Publicity) -> Publicity | None: ...
+def published(item: Guide | Publicity) -> Guide | Publicity | None:
+    """The guide as it may be published: None unless 主动公开, else without the fields it
+    withholds and without its marks."""
+    publicity = item if isinstance(item, Publicity) else item.publicity
+    if publicity.disclosure is not Disclosure.ACTIVE:
+        return None
+    if isinstance(item, Publicity):
+        return PUBLIC
+    if publicity == PUBLIC:
+        return item
+    data = guide_to_data(item)
+    del data["publicity"]
+    # Deepest first, so a pointer into a removed field cannot fail. A required field is
+    # never removed: validation refuses such a mark before anything is published.
+    for pointer in sorted(publicity.withheld, key=lambda p: -p.count("/")):
+        tokens = parts(pointer)
+        found = _resolve(data, tokens[:-1])
+        if isinstance(found, dict) and _required(tokens) is False:
+            found.pop(tokens[-1], None)
+    return structure(data, Guide)
+
+
+def parts(pointer: str) -> list[str]:
+    """The reference tokens of a JSON Pointer.
+
+    >>> parts("/materials/0/remark"), parts("/a~1b~0c")
+    (['materials', '0', 'remark'], ['a/b~c'])
+    """
+    return [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
+
+
+def _resolve(data: Any, tokens: list[str]) -> Any:
+    for token in tokens:
+        if isinstance(data, dict):
+            data = data.get(token)
+        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
+            data = data[int(token)]
+        else:
+            return None
+    return data
+
+
+def _required(tokens: list[str]) -> bool | None:
+    """Whether the schema requires the member ``tokens`` names (None: it names none)."""
+    path: list[str | int] = [int(t) if t.isdigit() else t for t in tokens[:-1]]
+    parent = field_schema(path)
+    if parent is None:
+        return None
+    resolved = definition(dict(parent))[0]
+    if tokens[-1] not in resolved.get("properties", {}):
+        return None
+    return tokens[-1] in resolved.get("required", ())
+
+
+@reads("publicity")
+def publicity_grounded(guide: Guide) -> Iterator[Problem]:
+    """A guide that is not published says why, and on what legal ground."""
+    publicity = guide.publicity
+    if publicity.disclosure is Disclosure.ACTIVE:
+        return
+    for field, en, zh in (
+        ("reason", "the reason", "理由"),
+        ("ground", "its legal ground", "依据"),
+    ):
+        if not getattr(publicity, field):
+            yield problem(
+                f"/publicity/{field}",
+                f"publicity.{field}-missing",
+                f"a guide that is not published actively (主动公开) gives {en}",
+                f"非主动公开的办事指南应写明不予主动公开的{zh}",
+            )
+
+
+# A pointer may name any field, so this rule reads them all.
+@reads(*attrs.fields_dict(Guide))
+def withheld_fields_exist(guide: Guide) -> Iterator[Problem]:
+    """A withheld field is an optional field the guide has: a required one cannot be left
+    out of a published guide, and a pointer to nothing hides nothing."""
+    if not guide.publicity.withheld:
+        return
+    data = guide_to_data(guide)
+    for i, pointer in enumerate(guide.publicity.withheld):
+        tokens = parts(pointer)
+        required = _required(tokens)
+        if required:
+            yield problem(
+                f"/publicity/withheld/{i}",
+                "publicity.withheld-required",
+                f"{pointer} is a required field: a published guide cannot leave it out",
+                f"{pointer} 是必填字段，公开的办事指南不能略去",
+            )
+        elif required is None or _resolve(data, tokens) is None:
+            yield problem(
+                f"/publicity/withheld/{i}",
+                "publicity.withheld-missing",
+                f"{pointer} names no field of this guide, so it withholds nothing",
+                f"{pointer} 未指向本办事指南的任何字段，什么也没有隐去",
+            )
+
+
+PUBLICITY_RULES: Final[tuple[Rule, ...]] = (publicity_grounded, withheld_fields_exist)
