@@ -20,6 +20,7 @@ from service_codes.cli.lists import lists
 from service_codes.cli.messages import Lang
 from service_codes.cli.registry import registry
 from service_codes.cli.render import render
+from service_codes.cli.review import review
 from service_codes.cli.usage import Main
 from service_codes.cli.validate import validate
 
@@ -50,3 +51,4 @@ main.add_command(render)
 main.add_command(checklist)
 main.add_command(import_)
 main.add_command(lists)
+main.add_command(review)

@@ -267,6 +267,27 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "imported {events:event} into {where}",
         "已向 {where} 导入 {events} 条事件",
     ),
+    # review
+    "review.finding": (
+        "{file}: {pointer}: {what}; to waive it, give the digest {digest}",
+        "{file}：{pointer}：{what}；如需豁免，摘要为 {digest}",
+    ),
+    "review.unreadable": (
+        "{file}: not reviewed, it does not read: {message}",
+        "{file}：无法读取，未审查：{message}",
+    ),
+    "review.lapsed": (
+        "{file}: {pointer}: the waiver by {reviewer} covers nothing now: the text changed"
+        " or holds nothing to review; remove it or waive the text again",
+        "{file}：{pointer}：{reviewer} 的豁免已不覆盖任何内容：文本已改动或已无需审查；"
+        "请删除该豁免或重新审查后豁免",
+    ),
+    "review.summary": (
+        "review: {guides:guide} scanned, {unpublished} not published, {findings:open finding},"
+        " {waived} waived",
+        "审查：扫描 {guides} 份办事指南，{unpublished} 份不公开，{findings} 处待审，"
+        "{waived} 处已豁免",
+    ),
     # usage errors of the command line itself
     "usage.error": ("usage error: {message}", "用法错误：{message}"),
     "usage.missing": ("missing {param}", "缺少参数 {param}"),
