@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import attrs
+import pytest
 from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -126,3 +127,14 @@ def test_the_lists_hold_no_guide_that_is_not_published_and_nothing_withheld() ->
         sink.add("x", g)
     text = b"".join(sink.finish().values()).decode("utf-8-sig")
     assert "ZZHIDDEN" not in text and "QQXX998877" not in text and other.name in text
+
+
+@pytest.mark.parametrize("pointer", ["", "/materials/²/remark", "/materials/0", "/faqs/01/answer"])
+def test_a_pointer_that_names_no_optional_field_is_refused_and_hides_nothing(pointer: str) -> None:
+    guide = BUNDLED[0]
+    marked = attrs.evolve(guide, publicity=Publicity(withheld=(pointer,)))
+    found = [p for p in validate(marked).problems if p.path.startswith("/publicity")]
+    # the schema's pattern refuses what is no pointer; the rule, a pointer to no field
+    expected = "schema.pattern" if not pointer else "publicity.withheld-missing"
+    assert [(p.path, p.rule) for p in found] == [("/publicity/withheld/0", expected)]
+    assert published(marked) == guide

@@ -33,6 +33,7 @@ from service_codes.review import (
     review_catalogue,
     scan,
 )
+from service_codes.review import _found as review_found
 
 STEM = "divorce-registration"
 GUIDE = read_guide((ROOT / "registry" / "guides" / f"{STEM}.json").read_bytes())
@@ -323,3 +324,17 @@ def test_only_the_valid_check_digit_makes_an_identity_number(
     text = "；".join(f"证件{n}号" for n in [number, *others])
     cards = {("bank_card", n) for n in others if luhn.is_valid(n)}
     assert _scan_text(text) == {("id_number", number), *cards}
+
+
+@pytest.mark.parametrize(
+    "text", ["+8613912345678", "008613912345678", "139-1234-5678", "电话139 1234 5678。"]
+)
+def test_a_mobile_number_is_found_however_it_is_written(text: str) -> None:
+    assert [kind for kind, _ in review_found(text, False)] == [FindingKind.MOBILE]
+
+
+def test_the_public_list_never_clears_an_identity_number() -> None:
+    number = "11010519491231002X"
+    guide = attrs.evolve(GUIDE, hours=f"持 {number} 办理")
+    found = scan("x", guide, PublicContacts(numbers=frozenset({number})))
+    assert [(f.pointer, f.kind) for f in found] == [("/hours", FindingKind.ID_NUMBER)]

@@ -11,6 +11,7 @@ True
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any, Final, overload
 
@@ -46,7 +47,7 @@ def published(item: Guide | Publicity) -> Guide | Publicity | None:
     # never removed: validation refuses such a mark before anything is published.
     for pointer in sorted(publicity.withheld, key=lambda p: -p.count("/")):
         tokens = parts(pointer)
-        found = _resolve(data, tokens[:-1])
+        found = _resolve(data, tokens[:-1]) if tokens else None
         if isinstance(found, dict) and _required(tokens) is False:
             found.pop(tokens[-1], None)
     return structure(data, Guide)
@@ -61,11 +62,16 @@ def parts(pointer: str) -> list[str]:
     return [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
 
 
+def _is_index(token: str) -> bool:
+    """Whether a reference token is an array index (ASCII digits, no leading zero)."""
+    return re.fullmatch(r"0|[1-9][0-9]*", token) is not None
+
+
 def _resolve(data: Any, tokens: list[str]) -> Any:
     for token in tokens:
         if isinstance(data, dict):
             data = data.get(token)
-        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
+        elif isinstance(data, list) and _is_index(token) and int(token) < len(data):
             data = data[int(token)]
         else:
             return None
@@ -74,7 +80,9 @@ def _resolve(data: Any, tokens: list[str]) -> Any:
 
 def _required(tokens: list[str]) -> bool | None:
     """Whether the schema requires the member ``tokens`` names (None: it names none)."""
-    path: list[str | int] = [int(t) if t.isdigit() else t for t in tokens[:-1]]
+    if not tokens:
+        return None
+    path: list[str | int] = [int(t) if _is_index(t) else t for t in tokens[:-1]]
     parent = field_schema(path)
     if parent is None:
         return None
@@ -125,8 +133,10 @@ def withheld_fields_exist(guide: Guide) -> Iterator[Problem]:
             yield problem(
                 f"/publicity/withheld/{i}",
                 "publicity.withheld-missing",
-                f"{pointer} names no field of this guide, so it withholds nothing",
-                f"{pointer} 未指向本办事指南的任何字段，什么也没有隐去",
+                f"{pointer!r} names no optional field of this guide (a list item is withheld"
+                " field by field), so it withholds nothing",
+                f"{pointer!r} 未指向本办事指南的任何可选字段（列表中的一项须逐个字段隐去），"
+                "什么也没有隐去",
             )
 
 

@@ -54,7 +54,10 @@ _LABELS: Final = {
 # A number is a whole run: parts of longer codes (USCCs, implementation codes) are none.
 _EDGE = r"(?<![0-9A-Za-z]){}(?![0-9A-Za-z])"
 _ID: Final = re.compile(_EDGE.format(r"[0-9]{17}[0-9Xx]"))
-_MOBILE: Final = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+# Also after the country code (+86, 0086) and written in groups (139-1234-5678, 139 1234 5678).
+_MOBILE: Final = re.compile(
+    r"(?:(?<=\+86)|(?<=0086)|(?<![0-9]))1[3-9][0-9](?:[- ]?[0-9]{4}){2}(?![0-9])"
+)
 _CARD: Final = re.compile(_EDGE.format(r"[0-9]{16,19}"))
 # Full-width forms (１３９…, ＠) read as their ASCII letters, one character for one.
 _NARROW: Final = {wide: wide - 0xFEE0 for wide in range(0xFF01, 0xFF5F)}
@@ -190,7 +193,9 @@ def scan(stem: str, guide: Guide, public: PublicContacts) -> list[Finding]:
         contact = any(pointer == f or pointer.startswith(f + "/") for f in CONTACT_FIELDS)
         seen: set[tuple[FindingKind, str]] = set()
         for kind, match in _found(text, contact):
-            if (kind, match) in seen or (kind is not FindingKind.SECRECY_MARK and match in public):
+            # The public list is of contacts: it never clears an identity or a card number.
+            listed = kind in (FindingKind.MOBILE, FindingKind.EMAIL) and match in public
+            if (kind, match) in seen or listed:
                 continue
             seen.add((kind, match))
             findings.append(Finding(stem, pointer, kind, match, digest(text)))
