@@ -3,17 +3,13 @@
 Every published output is made from :func:`published` guides: a guide that is not
 主动公开 is dropped whole, and the fields it withholds are removed before any writer
 sees it, so no format can forget them. The marks themselves are not published.
-
->>> from service_codes.codelists import Disclosure
->>> published(Publicity(Disclosure.WITHHELD, "涉及国家秘密", "《保守国家秘密法》")) is None
-True
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any, Final, overload
+from typing import Any, Final
 
 import attrs
 
@@ -27,25 +23,19 @@ from service_codes.schemas import definition, field_schema
 PUBLIC: Final = Publicity()
 
 
-@overload
-def published(item: Guide) -> Guide | None: ...
-@overload
-def published(item: Publicity) -> Publicity | None: ...
-def published(item: Guide | Publicity) -> Guide | Publicity | None:
+def published(guide: Guide) -> Guide | None:
     """The guide as it may be published: None unless 主动公开, else without the fields it
     withholds and without its marks."""
-    publicity = item if isinstance(item, Publicity) else item.publicity
+    publicity = guide.publicity
     if publicity.disclosure is not Disclosure.ACTIVE:
         return None
-    if isinstance(item, Publicity):
-        return PUBLIC
     if publicity == PUBLIC:
-        return item
-    data = guide_to_data(item)
+        return guide
+    data = guide_to_data(guide)
     del data["publicity"]
-    # Deepest first, so a pointer into a removed field cannot fail. A required field is
-    # never removed: validation refuses such a mark before anything is published.
-    for pointer in sorted(publicity.withheld, key=lambda p: -p.count("/")):
+    # A pointer into a field already removed resolves to nothing. A required field is never
+    # removed: validation refuses such a mark before anything is published.
+    for pointer in publicity.withheld:
         tokens = parts(pointer)
         found = _resolve(data, tokens[:-1]) if tokens else None
         if isinstance(found, dict) and _required(tokens) is False:

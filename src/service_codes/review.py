@@ -62,7 +62,7 @@ _CARD: Final = re.compile(_EDGE.format(r"[0-9]{16,19}"))
 # Full-width forms (１３９…, ＠) read as their ASCII letters, one character for one.
 _NARROW: Final = {wide: wide - 0xFEE0 for wide in range(0xFF01, 0xFF5F)}
 _EMAIL: Final = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-# Longest first; all marks are two characters, so a match never hides another.
+# All marks are two characters and none holds another, so a match never hides one.
 _MARKS: Final = re.compile("绝密|机密|秘密|涉密|内部")
 
 

@@ -292,26 +292,6 @@ def template(path: Path) -> None:
         write_workbook(examples, path)
 
 
-__all__ = [
-    "EXAMPLE",
-    "EXAMPLES",
-    "EXAMPLE_KEY",
-    "KEY",
-    "MATTERS",
-    "PENALTY_EXAMPLE",
-    "Column",
-    "Imported",
-    "RowProblem",
-    "layout",
-    "read_spreadsheet",
-    "rows",
-    "spreadsheet_data",
-    "template",
-    "write_csv",
-    "write_workbook",
-]
-
-
 # A workbook's dates: the zip format's earliest, so a workbook depends on its cells alone.
 _EPOCH: Final = (1980, 1, 1, 0, 0, 0)
 _CORE_DATES: Final = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
@@ -328,3 +308,24 @@ def without_clock(data: bytes) -> bytes:
                 content = _CORE_DATES.sub(rb"\g<1>1980-01-01T00:00:00Z\g<2>", content)
             target.writestr(zipfile.ZipInfo(entry.filename, _EPOCH), content, zipfile.ZIP_DEFLATED)
     return fixed.getvalue()
+
+
+__all__ = [
+    "EXAMPLE",
+    "EXAMPLES",
+    "EXAMPLE_KEY",
+    "KEY",
+    "MATTERS",
+    "PENALTY_EXAMPLE",
+    "Column",
+    "Imported",
+    "RowProblem",
+    "layout",
+    "read_spreadsheet",
+    "rows",
+    "spreadsheet_data",
+    "template",
+    "without_clock",
+    "write_csv",
+    "write_workbook",
+]
