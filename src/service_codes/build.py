@@ -312,7 +312,8 @@ def build(
         before = coder.size
         coder.assign_matters(sorted(matters))
         spill.seek(0)
-        (out / "guides" if formats else out).mkdir(parents=True, exist_ok=True)
+        if formats:  # a sink's files make their own folders, once they are known to be good
+            (out / "guides").mkdir(parents=True, exist_ok=True)
         found_again = (pickle.load(spill) for _ in batches)
         try:
             rebuilt = _write(
@@ -439,10 +440,12 @@ def _finish(
 ) -> None:
     """Write the sinks' files, put the index and manifest in place, remove what an earlier
     build left (guides, then ``removed`` relative paths), mark it."""
+    output.root.mkdir(parents=True, exist_ok=True)
     for name, data in made.items():
         output.write(name, data)
     for relative in removed:
-        output.remove(relative)
+        if relative not in made:  # a sink may retire a file and make it again
+            output.remove(relative)
     if not formats:
         output.close()
         return

@@ -18,6 +18,7 @@ from service_codes.cli.explain import explain
 from service_codes.cli.import_ import import_
 from service_codes.cli.lists import lists
 from service_codes.cli.messages import Lang
+from service_codes.cli.publish import publish_command as publish
 from service_codes.cli.registry import registry
 from service_codes.cli.render import render
 from service_codes.cli.review import review
@@ -52,3 +53,4 @@ main.add_command(checklist)
 main.add_command(import_)
 main.add_command(lists)
 main.add_command(review)
+main.add_command(publish)

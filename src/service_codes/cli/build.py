@@ -42,6 +42,7 @@ from service_codes.matter_types import catalogue_types
 from service_codes.model import Guide
 from service_codes.output import NestedOutput, UnsafeWrite, refuse_nested
 from service_codes.problems import Report
+from service_codes.publish import ReviewBlocked
 from service_codes.sink import Sink
 
 
@@ -136,21 +137,33 @@ def stream(
 ) -> Built:
     """Build through the streaming pipeline (see ``service_codes.build``); say what was
     validated and coded, leaving what was written to the caller."""
+
+    def run(staff: Listener) -> Built:
+        return build(
+            catalogue,
+            out,
+            formats,
+            workers=workers,
+            incremental=incremental,
+            listener=staff,
+            force=force,
+            registry=location,
+            sinks=sinks,
+        )
+
+    return guarded(say, catalogue, out, location, run)
+
+
+def guarded(
+    say: Say, catalogue: Path, out: Path, location: str, run: Callable[[Listener], Built]
+) -> Built:
+    """``run`` a build, telling staff its progress and problems and turning its failures
+    into messages and exit codes; say what was validated and coded."""
     staff = _Staff(say, catalogue)
     new_ledger = _is_new(location)
     try:
         try:
-            built = build(
-                catalogue,
-                out,
-                formats,
-                workers=workers,
-                incremental=incremental,
-                listener=staff,
-                force=force,
-                registry=location,
-                sinks=sinks,
-            )
+            built = run(staff)
         finally:
             staff.close()  # the progress bar ends before anything else is said
     except NestedOutput as error:
@@ -161,8 +174,8 @@ def stream(
         sys.exit(1)
     except (BuildError, RegistryCorrupt, RegistryUnavailable, UnsafeWrite) as error:
         fail(say, error, 2)
-    except ExchangeRefused:
-        raise  # export names each guide and why
+    except (ExchangeRefused, ReviewBlocked):
+        raise  # the command names each guide and why
     except ServiceCodesError as error:  # a code that contradicts the ledger, an exhausted range
         fail(say, error, 1)
     except OSError as error:

@@ -282,6 +282,41 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "{file}：{pointer}：{reviewer} 的豁免已不覆盖任何内容：文本已改动或已无需审查；"
         "请删除该豁免或重新审查后豁免",
     ),
+    # publish
+    "publish.written": (
+        "publish: {guides:guide} to {out}, release {number} of {time}: {added} added,"
+        " {changed} changed, {withdrawn} withdrawn; logged in {log}",
+        "发布：{guides} 份办事指南至 {out}，第 {number} 次发布（{time}）：新增 {added}，"
+        "变更 {changed}，撤下 {withdrawn}；已记入 {log}",
+    ),
+    "publish.unchanged": (
+        "publish: {guides:guide} to {out}, unchanged since release {number} of {time};"
+        " the release log is as it was",
+        "发布：{guides} 份办事指南至 {out}，与第 {number} 次发布（{time}）相同；发布台账未变",
+    ),
+    "publish.blocked": (
+        "publish: the confidentiality review has {findings:open finding}: nothing was"
+        " published; fix each text or waive it in {review}",
+        "发布：保密审查有 {findings} 处待处理：未发布任何内容；请修改文本或在 {review} 中豁免",
+    ),
+    "publish.names": (
+        "publish needs --publisher and --reviewer: who publishes answers for it",
+        "发布须给出 --publisher 与 --reviewer：谁发布谁负责",
+    ),
+    "publish.entry": (
+        "release {number} · {time} · published by {publisher} · reviewed by {reviewer}"
+        " · service-codes {version} · {guides:guide}",
+        "第 {number} 次发布 · {time} · 发布人 {publisher} · 审核人 {reviewer}"
+        " · service-codes {version} · {guides} 份办事指南",
+    ),
+    "publish.change": ("  {kind}: {code} {name}", "  {kind}：{code} {name}"),
+    "publish.kind-added": ("added", "新增"),
+    "publish.kind-changed": ("changed", "变更"),
+    "publish.kind-withdrawn": ("withdrawn", "撤下"),
+    "publish.log": (
+        "{log}: {entries:entry|entries}, each sealed and chained in order",
+        "{log}：{entries} 条记录，逐条校验无误",
+    ),
     "review.summary": (
         "review: {guides:guide} scanned, {unpublished} not published, {findings:open finding},"
         " {waived} waived",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -13,8 +14,12 @@ from service_codes.errors import InvalidReview
 from service_codes.review import Finding, review_catalogue
 
 
-def _what(say: Say, finding: Finding) -> str:
-    return finding.message_zh if say.lang == "zh" else finding.message
+def say_findings(say: Say, catalogue: Path, findings: Iterable[Finding]) -> None:
+    """Each open finding at its guide file and pointer, with the digest a waiver names."""
+    for finding in findings:
+        file = catalogue / "guides" / f"{finding.guide}.json"
+        what = finding.message_zh if say.lang == "zh" else finding.message
+        say("review.finding", file=file, pointer=finding.pointer, what=what, digest=finding.digest)
 
 
 @click.command("review")
@@ -44,10 +49,7 @@ def review(say: Say, catalogue: Path) -> None:
         raise io_failure(say, "io.cannot-read", Path(error.filename or catalogue), error) from None
     for stem, invalid in found.unreadable:
         say("review.unreadable", file=guides / f"{stem}.json", message=say.error(invalid))
-    for finding in found.open:
-        file = guides / f"{finding.guide}.json"
-        what = _what(say, finding)
-        say("review.finding", file=file, pointer=finding.pointer, what=what, digest=finding.digest)
+    say_findings(say, catalogue, found.open)
     for waiver in found.lapsed:
         file = guides / f"{waiver.guide}.json"
         say("review.lapsed", file=file, pointer=waiver.pointer, reviewer=waiver.reviewer)

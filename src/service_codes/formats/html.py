@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from functools import cache
 from typing import Final
@@ -257,11 +257,15 @@ def process_diagram(steps: Iterable[Step]) -> Markup:
     return Markup("".join(parts))
 
 
-def render_guide(guide: Guide, types: MatterTypes = STANDARD) -> str:
-    """The printable HTML page of one guide, its type named as its catalogue declares it."""
+def render_guide(
+    guide: Guide, types: MatterTypes = STANDARD, links: Sequence[tuple[str, str]] = ()
+) -> str:
+    """The printable HTML page of one guide, its type named as its catalogue declares it;
+    ``links`` (href, text) head the page on screen, as a site's navigation."""
     template = environment().get_template("guide.html.j2")
     return template.render(
         guide=guide,
+        links=links,
         type_label=types.label_zh,
         diagram=process_diagram(guide.steps),
         footer=print_footer(guide),

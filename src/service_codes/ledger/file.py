@@ -1,5 +1,7 @@
 """The file ledger: ``FOLDER/codes.jsonl``, one sealed event per line (see ``chain``).
 
+The release log (``releases.jsonl``) is a file ledger of another name, kept the same way.
+
 An edited, deleted or reordered line breaks the hash chain. The head file
 (``codes.head``) records the number of lines and the last hash after every
 acknowledged append, so a deleted last line is noticed too.
@@ -77,14 +79,14 @@ def _replace_atomically(path: Path, data: bytes) -> None:
 
 
 class FileLedger:
-    """Reading and appending the lines of ``FOLDER/codes.jsonl``; knows nothing of codes."""
+    """Reading and appending the lines of ``FOLDER/NAME.jsonl``; knows nothing of codes."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, name: str = "codes") -> None:
         self.folder = folder
-        self.path = folder / "codes.jsonl"
-        self.head_path = folder / "codes.head"
-        self.snapshot_path = folder / "codes.snapshot"
-        self.lock = FileLock(folder / "codes.lock")
+        self.path = folder / f"{name}.jsonl"
+        self.head_path = folder / f"{name}.head"
+        self.snapshot_path = folder / f"{name}.snapshot"
+        self.lock = FileLock(folder / f"{name}.lock")
         self.rewind()
 
     def rewind(self) -> None:
@@ -251,8 +253,8 @@ class FileLedger:
                 yield raw, event
         if number and head is None:
             raise RegistryCorrupt(
-                "the head record codes.head is missing or unreadable",
-                "登记簿头记录 codes.head 缺失或无法读取",
+                f"the head record {self.head_path.name} is missing or unreadable",
+                f"登记簿头记录 {self.head_path.name} 缺失或无法读取",
             )
         if head and head[0] > number:
             raise _corrupt(

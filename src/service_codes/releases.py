@@ -1,0 +1,166 @@
+"""The release log (信息发布台账): one hash-chained entry per publication of a catalogue.
+
+``CATALOGUE/releases.jsonl`` is a file ledger (:class:`~service_codes.ledger.file.FileLedger`)
+beside the code ledger, sealed and checked the same way: an edited, removed or reordered
+entry breaks the chain. An entry says when the catalogue was published, who published and
+who reviewed it, with which library version, every published guide's implementation code,
+name and content digest, and what changed since the entry before (added, changed,
+withdrawn). Publishing the same guides again makes no entry.
+
+The log stays with the catalogue's folder even when the codes come from a shared
+PostgreSQL registry: a service center publishes its own catalogue, and answers for it
+(谁发布谁负责).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from service_codes.errors import RegistryCorrupt, RegistryError
+from service_codes.ledger.file import FileLedger
+
+LOG: Final = "releases"  # releases.jsonl, releases.head
+
+
+def content_digest(data: bytes) -> str:
+    """A published guide's digest: SHA-256 of its canonical JSON, as the log records it."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+@attrs.frozen
+class ReleasedGuide:
+    """One guide as released: its implementation code, name and content digest."""
+
+    code: str
+    name: str
+    digest: str
+
+
+@attrs.frozen
+class Release:
+    """One entry of the release log. ``added``, ``changed`` and ``withdrawn`` hold codes."""
+
+    number: int
+    time: str  # ISO 8601, UTC, to the second
+    publisher: str
+    reviewer: str
+    version: str  # the library's
+    guides: tuple[ReleasedGuide, ...]  # by code
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    withdrawn: tuple[str, ...] = ()
+
+    def event(self) -> dict[str, Any]:
+        """The entry as the log's event (the chain adds ``prev`` and ``hash``)."""
+        data = attrs.asdict(self)
+        data["guides"] = [[g.code, g.name, g.digest] for g in self.guides]
+        return {"event": "release", **data}
+
+    @classmethod
+    def from_event(cls, event: dict[str, Any], number: int) -> Release:
+        try:
+            return cls(
+                number=event["number"],
+                time=event["time"],
+                publisher=event["publisher"],
+                reviewer=event["reviewer"],
+                version=event["version"],
+                guides=tuple(ReleasedGuide(*g) for g in event["guides"]),
+                added=tuple(event["added"]),
+                changed=tuple(event["changed"]),
+                withdrawn=tuple(event["withdrawn"]),
+            )
+        except (KeyError, TypeError) as error:
+            raise RegistryCorrupt(
+                f"release log entry {number} is not a release: {error}",
+                f"发布台账第 {number} 条不是发布记录：{error}",
+                line=number,
+            ) from None
+
+
+def next_release(
+    previous: Release | None,
+    guides: Iterable[ReleasedGuide],
+    *,
+    publisher: str,
+    reviewer: str,
+    version: str,
+    time: dt.datetime,
+) -> Release | None:
+    """The entry a publication of ``guides`` adds after ``previous``, or None when it
+    releases exactly the guides ``previous`` did."""
+    released = tuple(sorted(guides, key=lambda g: g.code))
+    codes = [g.code for g in released]
+    if len(set(codes)) != len(codes):
+        twins = sorted({c for c in codes if codes.count(c) > 1})
+        raise RegistryError(
+            f"two published guides carry the implementation code {twins[0]}",
+            f"两份公开的办事指南使用同一实施编码 {twins[0]}",
+        )
+    if previous is not None and previous.guides == released:
+        return None
+    before = {g.code: g.digest for g in previous.guides} if previous else {}
+    now = {g.code: g.digest for g in released}
+    return Release(
+        number=(previous.number if previous else 0) + 1,
+        time=time.astimezone(dt.UTC).isoformat(timespec="seconds"),
+        publisher=publisher,
+        reviewer=reviewer,
+        version=version,
+        guides=released,
+        added=tuple(c for c in now if c not in before),
+        changed=tuple(c for c in now if c in before and before[c] != now[c]),
+        withdrawn=tuple(c for c in sorted(before) if c not in now),
+    )
+
+
+class ReleaseLog:
+    """The release log of the catalogue in ``folder``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.ledger = FileLedger(folder, LOG)
+
+    @property
+    def path(self) -> Path:
+        return self.ledger.path
+
+    def releases(self) -> list[Release]:
+        """Every entry, each checked: its hash, the chain and the head record; raises
+        :class:`~service_codes.errors.RegistryCorrupt` naming the first that is not right."""
+        if not self.ledger.exists():
+            return []
+        with self.ledger.reading():
+            return [
+                Release.from_event(event, number)
+                for number, (_, event) in enumerate(self.ledger.verified(), start=1)
+            ]
+
+    def last(self) -> Release | None:
+        found = self.releases()
+        return found[-1] if found else None
+
+    def append(self, release: Release) -> None:
+        """Seal ``release`` onto the log; refused when another entry came first."""
+        self.ledger.create()
+        with self.ledger.writing():
+            self.ledger.rewind()
+            before = sum(1 for _ in self.ledger.read_new())
+            if before != release.number - 1:
+                raise RegistryError(
+                    f"the release log gained entry {before} while this release was made;"
+                    " publish again",
+                    f"本次发布期间发布台账新增了第 {before} 条，请重新发布",
+                )
+            self.ledger.append([release.event()])
+
+
+def changes(release: Release) -> Sequence[tuple[str, tuple[str, ...]]]:
+    """What ``release`` changed, by kind, the kinds that are empty left out."""
+    kinds = (("added", release.added), ("changed", release.changed))
+    return [(k, v) for k, v in (*kinds, ("withdrawn", release.withdrawn)) if v]

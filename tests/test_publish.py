@@ -1,0 +1,307 @@
+"""``publish``: the review gate, the release log, the site's files and its open data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT
+from lxml import html
+from test_review import ID1, MOBILE, SEEDED, STEM, WRONG1, WRONG2, _seed, _waivers
+
+from service_codes.cli import main
+from service_codes.errors import RegistryCorrupt, ServiceCodesError
+from service_codes.formats import read_guide
+from service_codes.output import UnsafeWrite
+from service_codes.publish import ReviewBlocked, publish
+from service_codes.releases import ReleaseLog, content_digest
+from service_codes.review import FindingKind, digest
+
+T0 = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+FRICTIONLESS = Path(sys.executable).with_name("frictionless")
+
+
+def catalogue_copy(tmp_path: Path) -> Path:
+    """The bundled catalogue as it is checked in: guides, ledger and its head, review file."""
+    copy = tmp_path / "catalogue"
+    shutil.copytree(ROOT / "registry", copy, ignore=shutil.ignore_patterns("*.lock", "*.md"))
+    return copy
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["--lang", "en", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def publish_at(catalogue: Path, site: Path, time: dt.datetime = T0, **kw: Any) -> Any:
+    return publish(catalogue, site, publisher="区政务服务中心", reviewer="李四", time=time, **kw)
+
+
+def site_files(site: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file of a site but its mark: bytes and modification time."""
+    return {
+        p.relative_to(site).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and p.name != ".service-codes"
+    }
+
+
+def edit_guide(catalogue: Path, stem: str, **changes: Any) -> None:
+    path = catalogue / "guides" / f"{stem}.json"
+    data = json.loads(path.read_text("utf-8"))
+    data.update(changes)
+    path.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled catalogue published once; the tests only read it."""
+    root = tmp_path_factory.mktemp("bundled")
+    publish_at(catalogue_copy(root), root / "site")
+    return root / "site"
+
+
+# --- the release log -----------------------------------------------------------------------
+
+
+def test_a_changed_guide_is_the_one_change_of_the_next_release_and_no_change_logs_nothing(
+    tmp_path: Path,
+) -> None:
+    catalogue, site = catalogue_copy(tmp_path), tmp_path / "site"
+    first = publish_at(catalogue, site)
+    assert first.appended and first.release.number == 1
+    assert len(first.release.added) == len(list((catalogue / "guides").glob("*.json")))
+    name = read_guide((catalogue / "guides" / f"{STEM}.json").read_bytes()).name
+    edit_guide(catalogue, STEM, hours="工作日 8:30-17:00", version=2)
+    second = publish_at(catalogue, site, T0 + dt.timedelta(days=1))
+    assert second.appended and second.release.number == 2
+    changed = second.release.changed
+    assert len(changed) == 1 and not second.release.added and not second.release.withdrawn
+    page = (site / "guides" / f"{changed[0]}.html").read_text("utf-8")
+    assert "工作日 8:30-17:00" in page and name in page
+    log = (catalogue / "releases.jsonl").read_bytes()
+    before = site_files(site)
+    third = publish_at(catalogue, site, T0 + dt.timedelta(days=2))
+    assert not third.appended and third.release == second.release
+    assert (catalogue / "releases.jsonl").read_bytes() == log
+    assert site_files(site) == before  # not a byte, not a file time
+    releases = ReleaseLog(catalogue).releases()
+    assert [r.number for r in releases] == [1, 2]
+    assert releases[1].time == "2026-12-02T09:00:00+00:00"
+    assert (releases[1].publisher, releases[1].reviewer) == ("区政务服务中心", "李四")
+    digests = {g.code: g.digest for g in releases[1].guides}
+    canonical = (site / "data" / "json" / f"{changed[0]}.json").read_bytes()
+    assert digests[changed[0]] == content_digest(canonical)
+
+
+def test_a_guide_made_non_public_is_withdrawn_and_its_files_leave_the_site(tmp_path: Path) -> None:
+    catalogue, site = catalogue_copy(tmp_path), tmp_path / "site"
+    first = publish_at(catalogue, site)
+    publicity = {"disclosure": "withheld", "reason": "涉及执法策略", "ground": "《条例》第十四条"}
+    edit_guide(catalogue, STEM, publicity=publicity)
+    second = publish_at(catalogue, site, T0 + dt.timedelta(days=1))
+    (gone,) = second.release.withdrawn
+    assert gone in first.release.added and not second.release.added
+    assert not list(site.rglob(f"{gone}.*"))
+    assert all(gone.encode() not in data for data, _ in site_files(site).values())
+    code, out, _ = run("publish", str(catalogue), "--log")
+    assert code == 0
+    assert f"withdrawn: {gone} " in out and "2 entries, each sealed and chained" in out
+
+
+def test_an_edited_release_entry_is_detected(tmp_path: Path) -> None:
+    catalogue, site = catalogue_copy(tmp_path), tmp_path / "site"
+    publish_at(catalogue, site)
+    edit_guide(catalogue, STEM, hours="工作日 8:30-17:00")
+    publish_at(catalogue, site, T0 + dt.timedelta(days=1))
+    path = catalogue / "releases.jsonl"
+    lines = path.read_bytes().splitlines(keepends=True)
+    lines[0] = lines[0].replace("李四".encode(), "王五".encode())
+    path.write_bytes(b"".join(lines))
+    with pytest.raises(RegistryCorrupt, match="line 1: was altered"):
+        ReleaseLog(catalogue).releases()
+    code, _, err = run("publish", str(catalogue), "--log")
+    assert code == 2 and "releases.jsonl: ledger line 1: was altered" in err
+    # A tampered log is never built on: publishing refuses too, and appends nothing.
+    with pytest.raises(RegistryCorrupt):
+        publish_at(catalogue, site, T0 + dt.timedelta(days=2))
+    assert path.read_bytes() == b"".join(lines)
+
+
+def test_a_removed_last_entry_is_detected_by_the_head_record(tmp_path: Path) -> None:
+    catalogue, site = catalogue_copy(tmp_path), tmp_path / "site"
+    publish_at(catalogue, site)
+    edit_guide(catalogue, STEM, hours="工作日 8:30-17:00")
+    publish_at(catalogue, site, T0 + dt.timedelta(days=1))
+    path = catalogue / "releases.jsonl"
+    path.write_bytes(path.read_bytes().splitlines(keepends=True)[0])
+    with pytest.raises(RegistryCorrupt, match="missing: the head records 2 lines"):
+        ReleaseLog(catalogue).releases()
+
+
+# --- the review gate ------------------------------------------------------------------------
+
+
+def _seeded(tmp_path: Path) -> Path:
+    catalogue = catalogue_copy(tmp_path)
+    path = catalogue / "guides" / f"{STEM}.json"
+    texts = {pointer: text for pointer, (text, _) in SEEDED.items()}
+    path.write_text(json.dumps(_seed(json.loads(path.read_text("utf-8")), texts)), "utf-8")
+    return catalogue
+
+
+def test_findings_block_publication_until_waived_and_again_after_an_edit(tmp_path: Path) -> None:
+    catalogue, site = _seeded(tmp_path), tmp_path / "site"
+    with pytest.raises(ReviewBlocked) as blocked:
+        publish_at(catalogue, site)
+    expected = {(p, kind, match) for p, (_, kinds) in SEEDED.items() for kind, match in kinds}
+    assert {(f.pointer, f.kind, f.match) for f in blocked.value.findings} == expected
+    assert not any(WRONG1 in f.match or WRONG2 in f.match for f in blocked.value.findings)
+    assert not site.exists() and not (catalogue / "releases.jsonl").exists()
+    code, out, err = run(
+        "publish", str(catalogue), "--out", str(site), "--publisher", "中心", "--reviewer", "李四"
+    )
+    assert code == 1 and not site.exists()
+    assert f'/materials/0/remark: a resident identity number "{ID1}"' in out
+    assert f"review has {len(expected)} open findings: nothing was published" in err
+    (catalogue / "review.toml").write_text(
+        (catalogue / "review.toml").read_text("utf-8") + "\n" + _waivers(out), "utf-8"
+    )
+    code, out, err = run(
+        "publish", str(catalogue), "--out", str(site), "--publisher", "中心", "--reviewer", "李四"
+    )
+    assert code == 0, err
+    assert "release 1 of" in out and (site / "index.html").is_file()
+    edit_guide(catalogue, STEM, materials=_materials_with(catalogue, 1, f"电话 {MOBILE}"))
+    before = site_files(site)
+    with pytest.raises(ReviewBlocked) as blocked:
+        publish_at(catalogue, site)
+    assert [(f.pointer, f.kind) for f in blocked.value.findings] == [
+        ("/materials/1/remark", FindingKind.MOBILE)
+    ]
+    assert blocked.value.findings[0].digest == digest(f"电话 {MOBILE}")
+    assert site_files(site) == before and len(ReleaseLog(catalogue).releases()) == 1
+
+
+def _materials_with(catalogue: Path, index: int, remark: str) -> list[dict[str, Any]]:
+    data = json.loads((catalogue / "guides" / f"{STEM}.json").read_text("utf-8"))
+    data["materials"][index]["remark"] = remark
+    return data["materials"]  # type: ignore[no-any-return]
+
+
+def test_an_invalid_catalogue_publishes_nothing(tmp_path: Path) -> None:
+    catalogue, site = catalogue_copy(tmp_path), tmp_path / "site"
+    edit_guide(catalogue, STEM, visits=-1)
+    code, _, err = run(
+        "publish", str(catalogue), "--out", str(site), "--publisher", "中心", "--reviewer", "李四"
+    )
+    assert code == 1 and "1 of" in err and not site.exists()
+    assert not (catalogue / "releases.jsonl").exists()
+
+
+def test_who_publishes_and_who_reviewed_must_be_named(tmp_path: Path) -> None:
+    catalogue = catalogue_copy(tmp_path)
+    code, _, err = run("publish", str(catalogue), "--out", str(tmp_path / "site"))
+    assert code == 2 and "needs --publisher and --reviewer" in err
+    with pytest.raises(ServiceCodesError, match="names its reviewer"):
+        publish(catalogue, tmp_path / "site", publisher="中心", reviewer=" ")
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_file_in_the_site_that_publish_did_not_write_is_refused(tmp_path: Path) -> None:
+    catalogue, site = catalogue_copy(tmp_path), tmp_path / "site"
+    site.mkdir()
+    (site / "notes.txt").write_text("a person's notes", "utf-8")
+    with pytest.raises(UnsafeWrite, match=r"notes\.txt"):
+        publish_at(catalogue, site)
+    assert (site / "notes.txt").read_text("utf-8") == "a person's notes"
+    assert sorted(p.name for p in site.iterdir()) == ["notes.txt"]
+    assert not (catalogue / "releases.jsonl").exists()
+
+
+# --- the site ---------------------------------------------------------------------------------
+
+
+def test_every_published_guide_has_its_page_data_and_search_entry(bundled: Path) -> None:
+    index = json.loads(
+        (bundled / "search-index.js")
+        .read_text("utf-8")
+        .removeprefix("window.SEARCH_INDEX = ")
+        .removesuffix(";\n")
+    )
+    matters = (bundled / "data" / "matters.csv").read_text("utf-8").splitlines()[1:]
+    codes = sorted(line.split(",")[0] for line in matters)
+    assert sorted(entry[1] for entry in index) == codes
+    for entry in index:
+        assert (bundled / entry[5]).is_file()
+        assert (bundled / "data" / "json" / f"{entry[1]}.json").is_file()
+        assert (bundled / "data" / "xml" / f"{entry[1]}.xml").is_file()
+    assert len(codes) == len(list((ROOT / "registry" / "guides").glob("*.json")))
+
+
+def test_every_link_of_every_page_resolves_to_a_file_of_the_site(bundled: Path) -> None:
+    pages = sorted(bundled.rglob("*.html"))
+    assert len(pages) > 40
+    for page in pages:
+        tree = html.fromstring(page.read_bytes())
+        for href in tree.xpath("//a/@href | //script/@src | //link/@href"):
+            if href.startswith(("http://", "https://", "#")):
+                continue  # the licence, online services: the guide's own, not the site's
+            target = (page.parent / href.split("#")[0]).resolve()
+            assert target.is_file() and bundled.resolve() in target.parents, (page, href)
+
+
+def test_no_page_loads_anything_from_elsewhere(bundled: Path) -> None:
+    for page in bundled.rglob("*.html"):
+        tree = html.fromstring(page.read_bytes())
+        assert not tree.xpath("//script[starts-with(@src, 'http')] | //link[@rel='stylesheet']")
+        assert not tree.xpath("//img[starts-with(@src, 'http')]")
+
+
+def test_the_open_data_package_validates_and_a_broken_foreign_key_fails(
+    bundled: Path, tmp_path: Path
+) -> None:
+    checked = subprocess.run(
+        [str(FRICTIONLESS), "validate", str(bundled / "data" / "datapackage.json")],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stdout
+    package = json.loads((bundled / "data" / "datapackage.json").read_text("utf-8"))
+    names = [r["name"] for r in package["resources"]]
+    assert names[:5] == ["matters", "materials", "steps", "fees", "handling_items"]
+    assert package["contributors"] == [{"title": "区政务服务中心", "role": "publisher"}]
+    assert package["created"] == "2026-12-01T09:00:00+00:00" and package["licenses"]
+    broken = tmp_path / "site"
+    shutil.copytree(bundled, broken)
+    materials = broken / "data" / "materials.csv"
+    header, first, *rest = materials.read_text("utf-8").splitlines(keepends=True)
+    materials.write_text(header + "X" * 31 + first[first.index(",") :] + "".join(rest), "utf-8")
+    checked = subprocess.run(
+        [str(FRICTIONLESS), "validate", str(broken / "data" / "datapackage.json")],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode != 0 and "foreign-key" in checked.stdout
+
+
+def test_the_ledger_events_published_are_those_of_published_codes(bundled: Path) -> None:
+    events = (bundled / "data" / "events.csv").read_text("utf-8").splitlines()
+    assert events[0] == "position,event,code,name,sub_name,date,reason"
+    codes = {line.split(",")[2] for line in events[1:]}
+    matters = (bundled / "data" / "matters.csv").read_text("utf-8").splitlines()[1:]
+    published = {c for line in matters for c in line.split(",")[:2]}
+    assert codes and codes <= published | _handling_codes(bundled)
+    assert "hash" not in events[0] and "identity" not in events[0]
+
+
+def _handling_codes(site: Path) -> set[str]:
+    lines = (site / "data" / "handling_items.csv").read_text("utf-8").splitlines()[1:]
+    return {line.split(",")[1] for line in lines}
