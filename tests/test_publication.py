@@ -7,11 +7,13 @@ from pathlib import Path
 
 import attrs
 import pytest
+from click.testing import CliRunner
 from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service_codes import Disclosure, Publicity, from_json, to_json, to_xml, validate
+from service_codes.cli import main
 from service_codes.convert import guide_to_data
 from service_codes.formats.lists_out import ListSink
 from service_codes.publication import parts, published
@@ -95,7 +97,10 @@ def test_marks_that_cannot_be_kept_are_refused_at_their_pointers(tmp_path: Path)
     guide = BUNDLED[0]
     marked = attrs.evolve(
         guide,
-        publicity=Publicity(Disclosure.WITHHELD, withheld=("/consultation", "/no/such/field")),
+        publicity=Publicity(
+            Disclosure.WITHHELD,
+            withheld=("/consultation", "/no/such/field", "/sub_name", "/materials/0/code"),
+        ),
     )
     found = {(p.path, p.rule) for p in validate(marked).problems if p.rule.startswith("publicity")}
     assert found == {
@@ -103,9 +108,14 @@ def test_marks_that_cannot_be_kept_are_refused_at_their_pointers(tmp_path: Path)
         ("/publicity/ground", "publicity.ground-missing"),
         ("/publicity/withheld/0", "publicity.withheld-required"),
         ("/publicity/withheld/1", "publicity.withheld-missing"),
+        ("/publicity/withheld/2", "publicity.withheld-identifying"),
+        ("/publicity/withheld/3", "publicity.withheld-identifying"),
     }
-    # a required field is never dropped, so the filter cannot make an unreadable guide
+    # a required field is never dropped, so the filter cannot make an unreadable guide, and
+    # an identifying one neither, so a published guide keeps its codes
     assert published(attrs.evolve(marked, publicity=Publicity(withheld=("/consultation",))))
+    coded = attrs.evolve(marked, publicity=Publicity(withheld=("/materials/0/code",)))
+    assert published(coded).materials[0].code == guide.materials[0].code
 
 
 def test_the_lists_hold_no_guide_that_is_not_published_and_nothing_withheld() -> None:
@@ -138,3 +148,25 @@ def test_a_pointer_that_names_no_optional_field_is_refused_and_hides_nothing(poi
     expected = "schema.pattern" if not pointer else "publicity.withheld-missing"
     assert [(p.path, p.rule) for p in found] == [("/publicity/withheld/0", expected)]
     assert published(marked) == guide
+
+
+def test_render_pages_leave_out_withheld_fields_and_guides_not_published(tmp_path: Path) -> None:
+    sources = sorted((ROOT / "registry/guides").glob("*.json"))[:3]
+    withheld, hidden, plain = (json.loads(p.read_text("utf-8")) for p in sources)
+    withheld["materials"][0]["remark"] = "内部联系人王五分机8801"
+    withheld["publicity"] = {"withheld": ["/materials/0/remark"]}
+    hidden["publicity"] = {"disclosure": "on_request", "reason": "涉及个人", "ground": "第十五条"}
+    files = []
+    for name, data in zip(("withheld", "hidden", "plain"), (withheld, hidden, plain), strict=True):
+        files.append(tmp_path / f"{name}.json")
+        files[-1].write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    result = CliRunner().invoke(
+        main, ["--lang", "en", "render", *map(str, files), "--out", str(tmp_path / "pages")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "hidden.json: not rendered: the guide is not published actively" in result.output
+    pages = sorted(p.name for p in (tmp_path / "pages").glob("*.html"))
+    assert pages == ["index.html", "plain.html", "withheld.html"]
+    page = (tmp_path / "pages" / "withheld.html").read_text("utf-8")
+    assert withheld["name"] in page and "王五" not in page
+    assert hidden["name"] not in (tmp_path / "pages" / "index.html").read_text("utf-8")

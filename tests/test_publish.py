@@ -19,7 +19,7 @@ from test_review import ID1, MOBILE, SEEDED, STEM, WRONG1, WRONG2, _seed, _waive
 from service_codes.cli import main
 from service_codes.errors import RegistryCorrupt, ServiceCodesError
 from service_codes.formats import read_guide
-from service_codes.output import UnsafeWrite
+from service_codes.output import Output, UnsafeWrite
 from service_codes.publish import ReviewBlocked, publish
 from service_codes.releases import ReleaseLog, content_digest
 from service_codes.review import FindingKind, digest
@@ -88,10 +88,12 @@ def test_a_changed_guide_is_the_one_change_of_the_next_release_and_no_change_log
     assert "工作日 8:30-17:00" in page and name in page
     log = (catalogue / "releases.jsonl").read_bytes()
     before = site_files(site)
+    mark = (site / ".service-codes").stat().st_mtime_ns
     third = publish_at(catalogue, site, T0 + dt.timedelta(days=2))
     assert not third.appended and third.release == second.release
     assert (catalogue / "releases.jsonl").read_bytes() == log
     assert site_files(site) == before  # not a byte, not a file time
+    assert (site / ".service-codes").stat().st_mtime_ns == mark
     releases = ReleaseLog(catalogue).releases()
     assert [r.number for r in releases] == [1, 2]
     assert releases[1].time == "2026-12-02T09:00:00+00:00"
@@ -116,11 +118,17 @@ def test_a_guide_made_non_public_is_withdrawn_and_its_files_leave_the_site(tmp_p
     assert f"withdrawn: {gone} " in out and "2 entries, each sealed and chained" in out
 
 
-def test_an_edited_release_entry_is_detected(tmp_path: Path) -> None:
+def two_releases(tmp_path: Path) -> tuple[Path, Path]:
+    """A catalogue published twice, a guide changed in between; the catalogue and the site."""
     catalogue, site = catalogue_copy(tmp_path), tmp_path / "site"
     publish_at(catalogue, site)
     edit_guide(catalogue, STEM, hours="工作日 8:30-17:00")
     publish_at(catalogue, site, T0 + dt.timedelta(days=1))
+    return catalogue, site
+
+
+def test_an_edited_release_entry_is_detected(tmp_path: Path) -> None:
+    catalogue, site = two_releases(tmp_path)
     path = catalogue / "releases.jsonl"
     lines = path.read_bytes().splitlines(keepends=True)
     lines[0] = lines[0].replace("李四".encode(), "王五".encode())
@@ -132,14 +140,17 @@ def test_an_edited_release_entry_is_detected(tmp_path: Path) -> None:
     # A tampered log is never built on: publishing refuses too, and appends nothing.
     with pytest.raises(RegistryCorrupt):
         publish_at(catalogue, site, T0 + dt.timedelta(days=2))
+    edit_guide(catalogue, STEM, hours="工作日 8:00-17:00")
+    code, _, err = run(
+        "publish", str(catalogue), "--out", str(site), "--publisher", "中心", "--reviewer", "李四"
+    )
+    assert code == 2 and f"{path}: ledger line 1: was altered" in err
     assert path.read_bytes() == b"".join(lines)
+    assert "工作日 8:00-17:00" not in (site / "data" / "matters.csv").read_text("utf-8")
 
 
 def test_a_removed_last_entry_is_detected_by_the_head_record(tmp_path: Path) -> None:
-    catalogue, site = catalogue_copy(tmp_path), tmp_path / "site"
-    publish_at(catalogue, site)
-    edit_guide(catalogue, STEM, hours="工作日 8:30-17:00")
-    publish_at(catalogue, site, T0 + dt.timedelta(days=1))
+    catalogue, _ = two_releases(tmp_path)
     path = catalogue / "releases.jsonl"
     path.write_bytes(path.read_bytes().splitlines(keepends=True)[0])
     with pytest.raises(RegistryCorrupt, match="missing: the head records 2 lines"):
@@ -210,8 +221,9 @@ def test_who_publishes_and_who_reviewed_must_be_named(tmp_path: Path) -> None:
     catalogue = catalogue_copy(tmp_path)
     code, _, err = run("publish", str(catalogue), "--out", str(tmp_path / "site"))
     assert code == 2 and "needs --publisher and --reviewer" in err
-    with pytest.raises(ServiceCodesError, match="names its reviewer"):
-        publish(catalogue, tmp_path / "site", publisher="中心", reviewer=" ")
+    for reviewer in (" ", "李四\n王五"):
+        with pytest.raises(ServiceCodesError, match="names its reviewer on one line"):
+            publish(catalogue, tmp_path / "site", publisher="中心", reviewer=reviewer)
     assert not (tmp_path / "site").exists()
 
 
@@ -252,8 +264,8 @@ def test_every_link_of_every_page_resolves_to_a_file_of_the_site(bundled: Path) 
     for page in pages:
         tree = html.fromstring(page.read_bytes())
         for href in tree.xpath("//a/@href | //script/@src | //link/@href"):
-            if href.startswith(("http://", "https://", "#")):
-                continue  # the licence, online services: the guide's own, not the site's
+            if href.startswith(("http://", "https://", "#", "data:")):
+                continue  # the licence, online services, the empty icon: none is a file
             target = (page.parent / href.split("#")[0]).resolve()
             assert target.is_file() and bundled.resolve() in target.parents, (page, href)
 
@@ -294,7 +306,7 @@ def test_the_open_data_package_validates_and_a_broken_foreign_key_fails(
 
 def test_the_ledger_events_published_are_those_of_published_codes(bundled: Path) -> None:
     events = (bundled / "data" / "events.csv").read_text("utf-8").splitlines()
-    assert events[0] == "position,event,code,name,sub_name,date,reason"
+    assert events[0] == "position,event,code,name,sub_name,date"
     codes = {line.split(",")[2] for line in events[1:]}
     matters = (bundled / "data" / "matters.csv").read_text("utf-8").splitlines()[1:]
     published = {c for line in matters for c in line.split(",")[:2]}
@@ -305,3 +317,93 @@ def test_the_ledger_events_published_are_those_of_published_codes(bundled: Path)
 def _handling_codes(site: Path) -> set[str]:
     lines = (site / "data" / "handling_items.csv").read_text("utf-8").splitlines()[1:]
     return {line.split(",")[1] for line in lines}
+
+
+# --- what goes wrong ---------------------------------------------------------------------
+
+
+def test_a_blocked_publication_issues_no_code(tmp_path: Path) -> None:
+    catalogue, site = catalogue_copy(tmp_path), tmp_path / "site"
+    ledger = (catalogue / "codes.jsonl").read_bytes()
+    remarked = _materials_with(catalogue, 0, f"经办人手机 {MOBILE}")
+    edit_guide(catalogue, STEM, name="内地居民离婚登记办理", materials=remarked)
+    with pytest.raises(ReviewBlocked):
+        publish_at(catalogue, site)
+    assert (catalogue / "codes.jsonl").read_bytes() == ledger and not site.exists()
+
+
+def test_a_site_folder_holding_the_catalogue_is_refused_even_forced(tmp_path: Path) -> None:
+    catalogue = catalogue_copy(tmp_path)
+    before = sorted(p.name for p in (catalogue / "guides").iterdir())
+    for out in (tmp_path, catalogue):
+        code, _, err = run(
+            "publish", str(catalogue), "--out", str(out), "--force",
+            "--publisher", "中心", "--reviewer", "李四",
+        )  # fmt: skip
+        assert code == 2 and "holds the catalogue" in err
+    assert sorted(p.name for p in (catalogue / "guides").iterdir()) == before
+
+
+def test_a_publish_that_fails_while_writing_is_completed_by_publishing_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalogue, site = catalogue_copy(tmp_path), tmp_path / "site"
+    publish_at(catalogue, site)
+    edit_guide(catalogue, STEM, hours="工作日 8:30-17:00")
+    written = 0
+    real_write = Output.write
+
+    def failing_write(self: Output, relative: str, data: bytes) -> None:
+        nonlocal written
+        written += 1
+        if written == 40:
+            raise OSError(28, "No space left on device")
+        real_write(self, relative, data)
+
+    monkeypatch.setattr(Output, "write", failing_write)
+    with pytest.raises(OSError):
+        publish_at(catalogue, site, T0 + dt.timedelta(days=1))
+    monkeypatch.undo()
+    # The entry was sealed before the first file was written: the log says what the site is.
+    assert [r.number for r in ReleaseLog(catalogue).releases()] == [1, 2]
+    again = publish_at(catalogue, site, T0 + dt.timedelta(days=2))
+    assert not again.appended and again.release.number == 2
+    clean = tmp_path / "clean"
+    shutil.copytree(catalogue, clean / "catalogue")
+    publish_at(clean / "catalogue", clean / "site", T0 + dt.timedelta(days=3))
+    assert {k: v[0] for k, v in site_files(site).items()} == {
+        k: v[0] for k, v in site_files(clean / "site").items()
+    }
+
+
+def test_a_torn_release_log_is_named_and_repaired(tmp_path: Path) -> None:
+    catalogue, site = catalogue_copy(tmp_path), tmp_path / "site"
+    publish_at(catalogue, site)
+    path = catalogue / "releases.jsonl"
+    whole = path.read_bytes()
+    path.write_bytes(whole + b'{"added":["1161')
+    code, _, err = run("publish", str(catalogue), "--log")
+    assert code == 2 and "releases.jsonl: ledger line 2: half-written" in err
+    code, out, _ = run("publish", str(catalogue), "--repair-log")
+    assert code == 0 and "removed 15 bytes of a torn last line" in out
+    assert path.read_bytes() == whole
+    code, out, _ = run("publish", str(catalogue), "--repair-log")
+    assert code == 0 and "nothing to repair" in out
+
+
+def test_a_new_ledger_event_of_a_published_code_is_a_release_of_its_own(tmp_path: Path) -> None:
+    catalogue, site = catalogue_copy(tmp_path), tmp_path / "site"
+    publish_at(catalogue, site)
+    events = (site / "data" / "events.csv").read_text("utf-8")
+    guide = json.loads(next((site / "data" / "json").iterdir()).read_text("utf-8"))
+    code, _, err = run(
+        "registry", "--registry", str(catalogue), "rename", guide["catalog_code"],
+        guide["name"] + "事项", "--reason", "经办人张三要求",
+    )  # fmt: skip
+    assert code == 0, err
+    second = publish_at(catalogue, site, T0 + dt.timedelta(days=1))
+    assert second.appended and not (second.release.added or second.release.changed)
+    assert second.release.events != ReleaseLog(catalogue).releases()[0].events
+    after = (site / "data" / "events.csv").read_text("utf-8")
+    assert after.startswith(events) and f",alias,{guide['catalog_code']}," in after
+    assert "张三" not in after  # staff's reasons are not reviewed, so not published

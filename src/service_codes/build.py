@@ -441,11 +441,17 @@ def _finish(
     """Write the sinks' files, put the index and manifest in place, remove what an earlier
     build left (guides, then ``removed`` relative paths), mark it."""
     output.root.mkdir(parents=True, exist_ok=True)
-    for name, data in made.items():
-        output.write(name, data)
-    for relative in removed:
-        if relative not in made:  # a sink may retire a file and make it again
-            output.remove(relative)
+    folders = ("", "guides") if formats else ()
+    try:
+        for name, data in made.items():
+            output.write(name, data)
+        for relative in removed:
+            if relative not in made:  # a sink may retire a file and make it again
+                output.remove(relative)
+    except BaseException:
+        # What was written is marked as written, so that building again may replace it.
+        output.close(folders=folders)
+        raise
     if not formats:
         output.close()
         return
@@ -458,4 +464,4 @@ def _finish(
         shutil.copyfileobj(body, manifest)
     os.replace(out / f".{MANIFEST}.new", out / MANIFEST)
     rows.unlink()
-    output.close(folders=("", "guides"))
+    output.close(folders=folders)

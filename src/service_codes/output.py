@@ -129,6 +129,7 @@ class Output:
         self.mark = Mark.read(root)
         self._written: dict[str, str] = {}
         self._removed: set[str] = set()
+        self._changed = False  # whether a file's bytes changed or one was removed
 
     def at_risk(self, relatives: Iterable[str]) -> list[tuple[Path, Risk]]:
         """The files among ``relatives`` that may not be overwritten or removed."""
@@ -148,12 +149,13 @@ class Output:
     def write(self, relative: str, data: bytes) -> None:
         """Write ``root/relative`` atomically and note it for the mark."""
         (self.root / relative).parent.mkdir(parents=True, exist_ok=True)
-        write_file(self.root / relative, data)
+        self._changed |= write_file(self.root / relative, data)
         self._written[relative] = digest(data)
 
     def remove(self, relative: str) -> None:
         """Remove ``root/relative`` (guarded before like any write)."""
         (self.root / relative).unlink(missing_ok=True)
+        self._changed = True
         self._removed.add(relative)
         self._written.pop(relative, None)
 
@@ -169,6 +171,10 @@ class Output:
         kept.update(self._written)
         data = json.dumps({"files": kept, "folders": list(folders)}, ensure_ascii=False, indent=0)
         mark = self.root / MARK
+        # Nothing written, file by file (a folder written whole may hold files written
+        # elsewhere, which the mark's time must follow): the mark stays, its time included.
+        if not folders and not self._changed and _holds(mark, data.encode()):
+            return
         write_file(mark, data.encode())
         written = mark.stat().st_mtime_ns
         while mark.stat().st_mtime_ns <= written:  # file times move in ticks of a few ms
@@ -176,20 +182,25 @@ class Output:
             os.utime(mark)
 
 
-def write_file(path: Path, data: bytes) -> None:
-    """Write through a temporary file so a reader never sees half a file.
+def _holds(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except FileNotFoundError:
+        return False
+
+
+def write_file(path: Path, data: bytes) -> bool:
+    """Write through a temporary file so a reader never sees half a file; whether it wrote.
 
     A file that already holds ``data`` is left alone: reading it is far cheaper than
     creating a file, and a rebuild mostly writes what is there.
     """
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return
-    except FileNotFoundError:
-        pass
+    if _holds(path, data):
+        return False
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(data)
     tmp.replace(path)
+    return True
 
 
 def stale(folder: Path, names: list[str], suffixes: tuple[str, ...]) -> list[str]:

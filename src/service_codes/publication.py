@@ -21,6 +21,18 @@ from service_codes.rule_kit import Rule, problem, reads
 from service_codes.schemas import definition, field_schema
 
 PUBLIC: Final = Publicity()
+# Fields that name the matter or carry its codes: the published guide is known by them (its
+# page and its rows are named by its code), so none is ever withheld. A list index is "*".
+IDENTIFYING: Final = frozenset(
+    {
+        ("sub_name",),
+        ("origin",),
+        ("catalog_code",),
+        ("implementation_code",),
+        ("materials", "*", "code"),
+        ("handling_items", "*", "code"),
+    }
+)
 
 
 def published(guide: Guide) -> Guide | None:
@@ -38,7 +50,7 @@ def published(guide: Guide) -> Guide | None:
     for pointer in publicity.withheld:
         tokens = parts(pointer)
         found = _resolve(data, tokens[:-1]) if tokens else None
-        if isinstance(found, dict) and _required(tokens) is False:
+        if isinstance(found, dict) and withholdable(tokens):
             found.pop(tokens[-1], None)
     return structure(data, Guide)
 
@@ -66,6 +78,17 @@ def _resolve(data: Any, tokens: list[str]) -> Any:
         else:
             return None
     return data
+
+
+def identifying(tokens: list[str]) -> bool:
+    """Whether ``tokens`` name a field that identifies the guide (:data:`IDENTIFYING`)."""
+    return tuple("*" if _is_index(t) else t for t in tokens) in IDENTIFYING
+
+
+def withholdable(tokens: list[str]) -> bool:
+    """Whether a guide may withhold the member ``tokens`` names: an optional field of the
+    schema that does not identify it."""
+    return _required(tokens) is False and not identifying(tokens)
 
 
 def _required(tokens: list[str]) -> bool | None:
@@ -104,15 +127,23 @@ def publicity_grounded(guide: Guide) -> Iterator[Problem]:
 # A pointer may name any field, so this rule reads them all.
 @reads(*attrs.fields_dict(Guide))
 def withheld_fields_exist(guide: Guide) -> Iterator[Problem]:
-    """A withheld field is an optional field the guide has: a required one cannot be left
-    out of a published guide, and a pointer to nothing hides nothing."""
+    """A withheld field is an optional field the guide has, not one that identifies it: a
+    required or identifying one cannot be left out of a published guide, and a pointer to
+    nothing hides nothing."""
     if not guide.publicity.withheld:
         return
     data = guide_to_data(guide)
     for i, pointer in enumerate(guide.publicity.withheld):
         tokens = parts(pointer)
         required = _required(tokens)
-        if required:
+        if identifying(tokens):
+            yield problem(
+                f"/publicity/withheld/{i}",
+                "publicity.withheld-identifying",
+                f"{pointer} names the matter or carries a code: a published guide is known by it",
+                f"{pointer} 标识事项或承载编码，公开的办事指南须保留",
+            )
+        elif required:
             yield problem(
                 f"/publicity/withheld/{i}",
                 "publicity.withheld-required",

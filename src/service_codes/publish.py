@@ -34,13 +34,27 @@ from service_codes.formats.html import render_guide
 from service_codes.formats.json import data_to_json
 from service_codes.formats.lists_out import FORMATS, ListSink
 from service_codes.formats.xml import data_to_xml
+from service_codes.manifest import BuildError
 from service_codes.matter_types import MatterTypes, catalogue_types
 from service_codes.model import Guide
 from service_codes.output import MARK
 from service_codes.publication import published
 from service_codes.registry import Registry
-from service_codes.releases import Release, ReleasedGuide, ReleaseLog, content_digest, next_release
-from service_codes.review import Finding, ReviewFile, read_review, review, scan
+from service_codes.releases import (
+    Release,
+    ReleasedGuide,
+    ReleaseLog,
+    content_digest,
+    next_release,
+)
+from service_codes.review import (
+    Finding,
+    ReviewFile,
+    read_review,
+    review,
+    review_catalogue,
+    scan,
+)
 
 LISTS: Final = "lists"
 DATA: Final = "data"
@@ -59,24 +73,37 @@ class ReviewBlocked(ServiceCodesError):
 
 
 class SiteSink:
-    """The site of the published guides, made at the build's finish; see the module."""
+    """The site of the published guides, made at the build's finish; see the module.
+
+    The release's entry is sealed onto ``log`` at the end of the finish, once every byte of
+    the site is made and before a file is written: the log says what the site is, and a
+    publish that fails while writing is completed by publishing again.
+    """
 
     def __init__(
         self,
         types: MatterTypes,
         review_file: ReviewFile,
-        previous: Release | None,
+        log: ReleaseLog,
         *,
         publisher: str,
         reviewer: str,
         time: dt.datetime,
     ) -> None:
-        self.types, self.review_file, self.previous = types, review_file, previous
+        self.types, self.review_file, self.log = types, review_file, log
         self.publisher, self.reviewer, self.time = publisher, reviewer, time
+        self.previous = log.last()
         self.guides: list[Guide] = []
         self.findings: list[Finding] = []
         self.lists = ListSink(FORMATS, types)
         self.release: Release | None = None  # the new entry, after the finish; None: no change
+
+    @property
+    def shown(self) -> Release:
+        """The release the site shows: the new one, or the last when nothing changed."""
+        shown = self.release or self.previous
+        assert shown is not None, "a first publication is always a release"
+        return shown
 
     def files(self, names: Sequence[str]) -> list[str]:
         return ["index.html", "search-index.js", "search.js", "download.html"]
@@ -87,7 +114,7 @@ class SiteSink:
         for folder, _, files in os.walk(out):
             relative = Path(folder).relative_to(out).as_posix()
             prefix = "" if relative == "." else f"{relative}/"
-            found += [f"{prefix}{f}" for f in files if f != MARK and not f.endswith(".tmp")]
+            found += [f"{prefix}{f}" for f in files if f != MARK]
         return sorted(found)
 
     def add(self, stem: str, guide: Guide) -> None:
@@ -98,11 +125,12 @@ class SiteSink:
             self.findings += scan(stem, public, self.review_file.public)
 
     def finish(self, registry: Registry) -> dict[str, bytes]:
+        # Reviewed again as built: a guide edited since the review before the build is caught.
         still_open = review(self.findings, self.review_file)[0]
         if still_open:
             raise ReviewBlocked(still_open)
         types = self.types
-        entries = [site.Entry(g, types.label_zh(g.matter_type)) for g in self.guides]
+        entries = [site.Entry.of(g, types.label_zh(g.matter_type)) for g in self.guides]
         files: dict[str, bytes] = {}
         released = []
         for entry in entries:
@@ -114,48 +142,53 @@ class SiteSink:
             page = render_guide(guide, types, site.guide_links(guide, types))
             files[entry.href] = page.encode()
             released.append(ReleasedGuide(code, entry.name, content_digest(canonical)))
+        rows = open_data.public_events(registry.events(), self._codes())
+        events = open_data.events_file(rows)
+        files[f"{DATA}/{open_data.EVENTS}"] = events
         self.release = next_release(
             self.previous,
             released,
+            events=content_digest(events),
             publisher=self.publisher,
             reviewer=self.reviewer,
             version=version("service-codes"),
             time=self.time,
         )
-        shown = self.release or self.previous
-        assert shown is not None, "a first publication is always a release"
         tables = open_data.table_files(self.guides, types)
-        files.update(self._data(registry, shown, tables))
+        files.update({f"{DATA}/{name}": made.data for name, made in tables.items()})
+        package = open_data.Package(
+            site.TITLE, self.shown.publisher, self.shown.time, str(self.shown.number)
+        )
+        described = [made.table for made in tables.values()]
+        files[f"{DATA}/datapackage.json"] = open_data.datapackage(package, described)
         lists = self.lists.finish()
         files.update({f"{LISTS}/{name}": data for name, data in lists.items()})
-        files["index.html"] = site.home_page(entries, shown)
+        files["index.html"] = site.home_page(entries, self.shown)
         files["search-index.js"] = site.search_index(entries)
         files["search.js"] = site.search_script()
         by_type, by_agency = site.groups(entries)
         files.update({group.href: site.group_page(group) for group in (*by_type, *by_agency)})
-        counted = [(name, t.title, data.count(b"\n") - 1) for name, (t, data) in tables.items()]
-        files["download.html"] = site.download_page(
-            shown, counted, sorted(lists), open_data.LICENCE
-        )
+        counted = [(name, made.table.title, made.rows) for name, made in tables.items()]
+        counted.append((open_data.EVENTS, open_data.EVENTS_TITLE, len(rows)))
+        files["download.html"] = site.download_page(self.shown, counted, sorted(lists))
+        if self.release is not None:
+            self.log.append(self.release)
         return files
 
-    def _data(
-        self, registry: Registry, release: Release, tables: dict[str, tuple[open_data.Table, bytes]]
-    ) -> dict[str, bytes]:
-        """``data/``: the tables, the ledger's public events and the package that describes them."""
-        files = {f"{DATA}/{name}": data for name, (_, data) in tables.items()}
+    def _codes(self) -> set[str]:
+        """Every code the published guides carry that the ledger issues."""
         codes = {str(g.catalog_code) for g in self.guides}
         codes |= {str(g.implementation_code) for g in self.guides}
-        codes |= {str(h.code) for g in self.guides for h in g.handling_items}
-        files[f"{DATA}/events.csv"] = open_data.events_file(
-            open_data.public_events(registry.events(), codes)
-        )
-        package = open_data.Package(
-            site.TITLE, release.publisher, release.time, str(release.number)
-        )
-        made = [table for table, _ in tables.values()]
-        files[f"{DATA}/datapackage.json"] = open_data.datapackage(package, made)
-        return files
+        return codes | {str(h.code) for g in self.guides for h in g.handling_items}
+
+
+def release_time() -> dt.datetime:
+    """Now, or the time ``SOURCE_DATE_EPOCH`` gives (seconds since 1970, UTC), the variable
+    reproducible builds set so that a rebuild gives the same bytes."""
+    fixed = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if fixed.isascii() and fixed.isdigit():
+        return dt.datetime.fromtimestamp(int(fixed), dt.UTC)
+    return dt.datetime.now(dt.UTC)
 
 
 @attrs.frozen
@@ -179,36 +212,46 @@ def publish(
     force: bool = False,
     time: dt.datetime | None = None,
 ) -> Publication:
-    """Publish ``catalogue`` as a site in ``out`` and log the release (see the module).
+    """Publish ``catalogue`` as a site in ``out`` and log the release (see the module),
+    released at ``time`` (default: :func:`release_time`).
 
     Raises :class:`~service_codes.build.CatalogueInvalid` when a guide is invalid and
     :class:`ReviewBlocked` when the review has open findings; then nothing is written
     and the log is left as it was.
     """
     for who, en, zh in ((publisher, "publisher", "发布人"), (reviewer, "reviewer", "审核人")):
-        if not who.strip():
-            raise ServiceCodesError(f"a publication names its {en}", f"发布须写明{zh}")
+        if not who.strip() or not who.isprintable():
+            raise ServiceCodesError(
+                f"a publication names its {en} on one line", f"发布须在一行内写明{zh}"
+            )
+    if catalogue.resolve() == out.resolve() or out.resolve() in catalogue.resolve().parents:
+        # The site is publish's folder whole: the catalogue inside it would be swept away.
+        raise BuildError(
+            f"the site folder {out} holds the catalogue {catalogue}; choose another",
+            f"站点目录 {out} 包含办事指南目录 {catalogue}，请另选目录",
+        )
+    # Reviewed before the build, so that a blocked publication issues no code either.
+    found = review_catalogue(catalogue)
+    if found.open:
+        raise ReviewBlocked(found.open)
     log = ReleaseLog(catalogue)
-    sink = SiteSink(
-        catalogue_types(catalogue),
-        read_review(catalogue),
-        log.last(),
-        publisher=publisher.strip(),
-        reviewer=reviewer.strip(),
-        time=time or dt.datetime.now(dt.UTC),
-    )
-    built = build(
-        catalogue,
-        out,
-        (),
-        workers=workers,
-        listener=listener,
-        force=force,
-        registry=registry,
-        sinks=[sink],
-    )
-    if sink.release is not None:
-        log.append(sink.release)
-    shown = sink.release or sink.previous
-    assert shown is not None
-    return Publication(built, shown, sink.release is not None)
+    with log.ledger.lock:  # one publication of a catalogue at a time
+        sink = SiteSink(
+            catalogue_types(catalogue),
+            read_review(catalogue),
+            log,
+            publisher=publisher.strip(),
+            reviewer=reviewer.strip(),
+            time=time or release_time(),
+        )
+        built = build(
+            catalogue,
+            out,
+            (),
+            workers=workers,
+            listener=listener,
+            force=force,
+            registry=registry,
+            sinks=[sink],
+        )
+    return Publication(built, sink.shown, sink.release is not None)

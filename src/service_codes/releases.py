@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Final
 
 import attrs
 
 from service_codes.errors import RegistryCorrupt, RegistryError
-from service_codes.ledger.file import FileLedger
+from service_codes.ledger.file import FileLedger, Repair
 
 LOG: Final = "releases"  # releases.jsonl, releases.head
 
@@ -52,6 +52,7 @@ class Release:
     reviewer: str
     version: str  # the library's
     guides: tuple[ReleasedGuide, ...]  # by code
+    events: str  # the digest of the code ledger's published events (data/events.csv)
     added: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()
     withdrawn: tuple[str, ...] = ()
@@ -72,6 +73,7 @@ class Release:
                 reviewer=event["reviewer"],
                 version=event["version"],
                 guides=tuple(ReleasedGuide(*g) for g in event["guides"]),
+                events=event["events"],
                 added=tuple(event["added"]),
                 changed=tuple(event["changed"]),
                 withdrawn=tuple(event["withdrawn"]),
@@ -88,13 +90,28 @@ def next_release(
     previous: Release | None,
     guides: Iterable[ReleasedGuide],
     *,
+    events: str,
     publisher: str,
     reviewer: str,
     version: str,
     time: dt.datetime,
 ) -> Release | None:
-    """The entry a publication of ``guides`` adds after ``previous``, or None when it
-    releases exactly the guides ``previous`` did."""
+    """The entry a publication of ``guides`` and the ledger's events (their digest) adds
+    after ``previous``, or None when it releases exactly what ``previous`` did.
+
+    >>> at = dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)
+    >>> first = next_release(None, [ReleasedGuide("A", "甲", "sha256:1")], events="e",
+    ...                      publisher="中心", reviewer="李四", version="1", time=at)
+    >>> first.number, first.added
+    (1, ('A',))
+    >>> second = next_release(first, [ReleasedGuide("A", "甲", "sha256:2")], events="e",
+    ...                       publisher="中心", reviewer="李四", version="1", time=at)
+    >>> second.number, second.added, second.changed
+    (2, (), ('A',))
+    >>> next_release(second, second.guides, events="e", publisher="x", reviewer="y",
+    ...              version="2", time=at) is None
+    True
+    """
     released = tuple(sorted(guides, key=lambda g: g.code))
     codes = [g.code for g in released]
     if len(set(codes)) != len(codes):
@@ -103,17 +120,24 @@ def next_release(
             f"two published guides carry the implementation code {twins[0]}",
             f"两份公开的办事指南使用同一实施编码 {twins[0]}",
         )
-    if previous is not None and previous.guides == released:
+    if previous is not None and (previous.guides, previous.events) == (released, events):
         return None
+    when = time.astimezone(dt.UTC).isoformat(timespec="seconds")
+    if previous is not None and when < previous.time:
+        raise RegistryError(
+            f"the release time {when} is before the last release's, {previous.time}",
+            f"发布时间 {when} 早于上次发布时间 {previous.time}",
+        )
     before = {g.code: g.digest for g in previous.guides} if previous else {}
     now = {g.code: g.digest for g in released}
     return Release(
         number=(previous.number if previous else 0) + 1,
-        time=time.astimezone(dt.UTC).isoformat(timespec="seconds"),
+        time=when,
         publisher=publisher,
         reviewer=reviewer,
         version=version,
         guides=released,
+        events=events,
         added=tuple(c for c in now if c not in before),
         changed=tuple(c for c in now if c in before and before[c] != now[c]),
         withdrawn=tuple(c for c in sorted(before) if c not in now),
@@ -135,11 +159,27 @@ class ReleaseLog:
         :class:`~service_codes.errors.RegistryCorrupt` naming the first that is not right."""
         if not self.ledger.exists():
             return []
-        with self.ledger.reading():
-            return [
-                Release.from_event(event, number)
-                for number, (_, event) in enumerate(self.ledger.verified(), start=1)
-            ]
+        try:
+            with self.ledger.reading():
+                return [
+                    Release.from_event(event, number)
+                    for number, (_, event) in enumerate(self.ledger.verified(), start=1)
+                ]
+        except RegistryCorrupt as error:  # named, so that no one takes it for the code ledger
+            raise RegistryCorrupt(
+                f"{self.path}: {error.message}",
+                f"{self.path}：{error.message_zh}",
+                line=error.line,
+                torn=error.torn,
+            ) from None
+
+    def repair(self) -> Repair:
+        """Mend a torn last entry left by a crash, as ``registry repair`` mends the code
+        ledger: complete a whole one, cut off the rest; nothing acknowledged is touched."""
+        if not self.ledger.exists():
+            return Repair(0, completed=False)
+        with self.ledger.lock:
+            return self.ledger.repair()
 
     def last(self) -> Release | None:
         found = self.releases()
@@ -158,9 +198,3 @@ class ReleaseLog:
                     f"本次发布期间发布台账新增了第 {before} 条，请重新发布",
                 )
             self.ledger.append([release.event()])
-
-
-def changes(release: Release) -> Sequence[tuple[str, tuple[str, ...]]]:
-    """What ``release`` changed, by kind, the kinds that are empty left out."""
-    kinds = (("added", release.added), ("changed", release.changed))
-    return [(k, v) for k, v in (*kinds, ("withdrawn", release.withdrawn)) if v]

@@ -243,7 +243,7 @@ def _out(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         default=default,
         show_default=True,
         type=click.Path(file_okay=False, path_type=Path),
-        help="Folder to write the published guides and index.json to.",
+        help="Folder to write the coded guides and index.json to.",
     )
 
 
@@ -284,7 +284,7 @@ def build_command(
     force: bool,
     registry_location: str | None,
 ) -> None:
-    """Read, validate, code and publish every guide of a catalogue.
+    """Read, validate, code and write every guide of a catalogue.
 
     CATALOGUE is a folder with guides/*.json and the code ledger codes.jsonl
     (default: registry). Valid guides get their codes from the ledger, new

@@ -186,6 +186,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "render failed: {guides:guide} do not read; nothing was written",
         "生成失败：{guides} 份办事指南无法读取，未写出任何文件",
     ),
+    "render.unpublished": (
+        "{source}: not rendered: the guide is not published actively",
+        "{source}：非主动公开的办事指南，未生成页面",
+    ),
     "render.written": (
         "render: {pages:page} and index.html in {out}",
         "生成：{pages} 个页面及 index.html，位于 {out}",

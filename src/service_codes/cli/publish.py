@@ -11,6 +11,7 @@ import click
 from service_codes.build import Built, Listener
 from service_codes.cli.build import CATALOGUE, REGISTRY, guarded
 from service_codes.cli.common import FORCE, Failure, Say, fail, lang_option
+from service_codes.cli.registry import tell_repair
 from service_codes.cli.review import say_findings
 from service_codes.errors import InvalidCodeLists, InvalidReview, RegistryCorrupt
 from service_codes.publish import Publication, ReviewBlocked, publish
@@ -35,6 +36,11 @@ _KINDS = ("added", "changed", "withdrawn")
 @click.option(
     "--log", "show_log", is_flag=True, help="Print the release log, checked; publish nothing."
 )
+@click.option(
+    "--repair-log",
+    is_flag=True,
+    help="Mend a half-written last entry of the release log left by a crash; publish nothing.",
+)
 @FORCE
 @REGISTRY
 @click.pass_obj
@@ -45,6 +51,7 @@ def publish_command(
     publisher: str,
     reviewer: str,
     show_log: bool,
+    repair_log: bool,
     force: bool,
     registry_location: str | None,
 ) -> None:
@@ -64,6 +71,9 @@ def publish_command(
     """
     if show_log:
         _print_log(say, catalogue)
+        return
+    if repair_log:
+        tell_repair(say, ReleaseLog(catalogue).repair)
         return
     if not publisher.strip() or not reviewer.strip():
         raise Failure(say.text("publish.names"))
@@ -122,7 +132,7 @@ def _print_log(say: Say, catalogue: Path) -> None:
     try:
         releases = log.releases()
     except RegistryCorrupt as error:
-        click.echo(f"{log.path}: {say.error(error)}", err=True)
+        click.echo(say.error(error), err=True)
         sys.exit(2)
     for previous, release in zip([None, *releases], releases, strict=False):
         _print_release(say, release, previous)

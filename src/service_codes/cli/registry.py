@@ -27,6 +27,7 @@ from service_codes.errors import (
     ServiceCodesError,
 )
 from service_codes.ledger import is_dsn
+from service_codes.ledger.file import Repair
 from service_codes.lookup import CodeState, look_up
 from service_codes.matter_types import STANDARD, MatterTypes, catalogue_types
 from service_codes.registry import Registry
@@ -209,8 +210,13 @@ def repair(say: Say) -> None:
     if is_dsn(location):  # a database is never half-written: nothing to repair
         say("registry.nothing-to-repair")
         return
+    tell_repair(say, lambda: Registry.repair(location))
+
+
+def tell_repair(say: Say, repair: Callable[[], Repair]) -> None:
+    """Run ``repair`` on a file ledger and say what it did; exit 2 when it cannot."""
     try:
-        done = Registry.repair(location)
+        done = repair()
     except RegistryCorrupt as error:
         say("registry.cannot-repair", err=True, reason=say.error(error))
         sys.exit(2)

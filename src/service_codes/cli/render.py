@@ -20,6 +20,7 @@ from service_codes.cli.common import (
 from service_codes.formats.html import IndexEntry, render_guide, render_index
 from service_codes.matter_types import MatterTypes
 from service_codes.output import Output, UnsafeWrite
+from service_codes.publication import published
 
 
 @click.command()
@@ -39,7 +40,9 @@ def render(say: Say, guides: tuple[Path, ...], out: Path, force: bool, types: Ma
     """Write one self-contained, printable HTML page per guide (JSON or XML), plus index.html.
 
     A page shows what a citizen needs at the counter: codes, conditions, materials, the
-    process as a diagram, time limits, fees, place, hours and contacts; it fits A4.
+    process as a diagram, time limits, fees, place, hours and contacts; it fits A4. A page
+    is a publication: fields a guide withholds are left out, and a guide that is not
+    主动公开 gets no page.
 
     Example: service-codes render build/guides/*.json --out pages
     """
@@ -55,6 +58,15 @@ def render(say: Say, guides: tuple[Path, ...], out: Path, force: bool, types: Ma
     if unreadable:
         say("render.failed", err=True, guides=len(unreadable))
         sys.exit(1)
+    # A page is a publication: what a guide withholds is not on it, nor a guide not 主动公开.
+    shown = []
+    for c in checked:
+        public = published(c.guide) if c.guide else None
+        if public is None:
+            say("render.unpublished", source=c.source)
+        else:
+            shown.append((c.source, public))
+    names = [source.stem for source, _ in shown]
     output = Output(out, force=force)
     try:
         output.guard([f"{name}.html" for name in names] + ["index.html"])
@@ -63,11 +75,10 @@ def render(say: Say, guides: tuple[Path, ...], out: Path, force: bool, types: Ma
     entries = []
     try:
         out.mkdir(parents=True, exist_ok=True)
-        for c in checked:
-            assert c.guide is not None
-            page = f"{c.source.stem}.html"
-            output.write(page, render_guide(c.guide, types).encode())
-            entries.append(IndexEntry(page, c.guide))
+        for source, guide in shown:
+            page = f"{source.stem}.html"
+            output.write(page, render_guide(guide, types).encode())
+            entries.append(IndexEntry(page, guide))
         output.write("index.html", render_index(entries, types=types).encode())
         output.close()
     except OSError as error:

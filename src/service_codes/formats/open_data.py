@@ -186,7 +186,10 @@ def tables(types: MatterTypes) -> tuple[Table, ...]:
     )
 
 
-EVENT_COLUMNS: Final = ("position", "event", "code", "name", "sub_name", "date", "reason")
+EVENTS: Final = "events.csv"
+EVENTS_TITLE: Final = "编码登记簿的公开事件"
+# An event's reason is left out: staff write it, and no review reads it.
+EVENT_COLUMNS: Final = ("position", "event", "code", "name", "sub_name", "date")
 
 
 def public_events(events: Iterable[dict[str, Any]], codes: set[str]) -> list[list[Any]]:
@@ -215,19 +218,28 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return text.getvalue().encode("utf-8")
 
 
-def table_files(guides: Sequence[Guide], types: MatterTypes) -> dict[str, tuple[Table, bytes]]:
+@attrs.frozen
+class Made:
+    """One table as a CSV file: its bytes and how many rows it holds."""
+
+    table: Table
+    data: bytes
+    rows: int
+
+
+def table_files(guides: Sequence[Guide], types: MatterTypes) -> dict[str, Made]:
     """Each table that has rows (``matters`` always), by file name."""
     made = {}
     for table in tables(types):
-        header = [c[0] for c in table.columns]
         rows = []
         for guide in guides:
             for item in table.items(guide):
                 row = [get(item) for _, _, _, get in table.columns]
                 rows.append([_code(guide), *row] if table.of_guide else row)
         if rows or table.name == "matters":
+            header = [c[0] for c in table.columns]
             header = ["matter_code", *header] if table.of_guide else header
-            made[f"{table.name}.csv"] = (table, _csv(header, rows))
+            made[f"{table.name}.csv"] = Made(table, _csv(header, rows), len(rows))
     return made
 
 
@@ -251,7 +263,6 @@ class Package:
     publisher: str
     created: str  # the release's time
     version: str  # the release's number
-    licence: tuple[str, str, str] = LICENCE
 
 
 def _field(column: Column) -> dict[str, Any]:
@@ -262,8 +273,8 @@ def _field(column: Column) -> dict[str, Any]:
     return found
 
 
-def datapackage(package: Package, made: Sequence[Table], events: bool = True) -> bytes:
-    """The Frictionless data package of the tables ``made`` (and ``events.csv``)."""
+def datapackage(package: Package, made: Sequence[Table]) -> bytes:
+    """The Frictionless data package of the tables ``made`` and ``events.csv``."""
     resources = []
     for table in made:
         fields = [_field(c) for c in table.columns]
@@ -276,15 +287,11 @@ def datapackage(package: Package, made: Sequence[Table], events: bool = True) ->
             if field["name"] in table.primary_key:
                 field["constraints"] = {"required": True}
         resources.append(_resource(table.name, table.title, {"fields": fields, **schema}))
-    if events:
-        event_fields = [
-            {"name": name, "type": "integer" if name == "position" else "string"}
-            for name in EVENT_COLUMNS
-        ]
-        event_fields[5]["type"] = "date"
-        schema = {"fields": event_fields, "primaryKey": ["position"]}
-        resources.append(_resource("events", "编码登记簿的公开事件", schema))
-    name, title, path = package.licence
+    types = {"position": "integer", "date": "date"}
+    event_fields = [{"name": name, "type": types.get(name, "string")} for name in EVENT_COLUMNS]
+    schema = {"fields": event_fields, "primaryKey": ["position"]}
+    resources.append(_resource("events", EVENTS_TITLE, schema))
+    name, title, path = LICENCE
     described = {
         "name": "service-catalogue",
         "title": package.title,

@@ -17,7 +17,8 @@ from typing import Any, Final
 
 import attrs
 
-from service_codes.formats.html import environment
+from service_codes.formats.html import IndexEntry, environment
+from service_codes.formats.open_data import LICENCE
 from service_codes.matter_types import MatterTypes, slot
 from service_codes.model import Guide
 from service_codes.releases import Release
@@ -27,28 +28,18 @@ CHANGE_LABELS: Final = (("added", "新增"), ("changed", "变更"))
 
 
 @attrs.frozen
-class Entry:
-    """One published guide as the site's pages list it."""
+class Entry(IndexEntry):
+    """One published guide as the site's pages list it (its page named by :func:`page_of`)."""
 
-    guide: Guide
     type_label: str
+
+    @classmethod
+    def of(cls, guide: Guide, type_label: str) -> Entry:
+        return cls(page_of(guide), guide, type_label)
 
     @property
     def code(self) -> str:
         return str(self.guide.implementation_code)
-
-    @property
-    def href(self) -> str:
-        return page_of(self.guide)
-
-    @property
-    def name(self) -> str:
-        sub = f"（{self.guide.sub_name}）" if self.guide.sub_name else ""
-        return self.guide.name + sub
-
-    @property
-    def agency(self) -> str:
-        return self.guide.agency.name
 
 
 @attrs.frozen
@@ -106,9 +97,10 @@ def groups(entries: Sequence[Entry]) -> tuple[list[Group], list[Group]]:
 
 def _keywords(guide: Guide) -> str:
     """What else a search finds a guide by: its catalog code, agency code, handling items,
-    result and laws."""
+    materials, result and laws."""
     words = [str(guide.catalog_code), guide.agency.uscc, guide.competent_department]
     words += [item.name for item in guide.handling_items]
+    words += [material.name for material in guide.materials]
     words += [guide.result.name] if guide.result else []
     words += [basis.law for basis in guide.legal_basis]
     return " ".join(words)
@@ -145,20 +137,21 @@ def group_page(group: Group) -> bytes:
 
 
 def download_page(
-    release: Release,
-    tables: Sequence[tuple[str, str, int]],
-    lists: Sequence[str],
-    licence: tuple[str, str, str],
+    release: Release, tables: Sequence[tuple[str, str, int]], lists: Sequence[str]
 ) -> bytes:
     """The download page: the tables (file, title, rows), the lists, what this release changed.
     A withdrawn guide is counted, not named: it may have been withdrawn for being non-public."""
-    changes = [(label, getattr(release, kind)) for kind, label in CHANGE_LABELS]
+    names = {g.code: g.name for g in release.guides}
+    changes = [
+        (label, [(code, names[code]) for code in getattr(release, kind)])
+        for kind, label in CHANGE_LABELS
+    ]
     return _render(
         "site_download.html.j2",
         release=release,
         tables=tables,
         lists=lists,
-        licence=licence,
+        licence=LICENCE,
         changes=[(label, codes) for label, codes in changes if codes],
         withdrawn=len(release.withdrawn),
     )
