@@ -84,6 +84,7 @@ def test_a_changed_guide_is_the_one_change_of_the_next_release_and_no_change_log
     assert second.appended and second.release.number == 2
     changed = second.release.changed
     assert len(changed) == 1 and not second.release.added and not second.release.withdrawn
+    assert second.release.elements == ((changed[0], ("hours",)),)
     page = (site / "guides" / f"{changed[0]}.html").read_text("utf-8")
     assert "工作日 8:30-17:00" in page and name in page
     log = (catalogue / "releases.jsonl").read_bytes()
@@ -125,6 +126,19 @@ def two_releases(tmp_path: Path) -> tuple[Path, Path]:
     edit_guide(catalogue, STEM, hours="工作日 8:30-17:00")
     publish_at(catalogue, site, T0 + dt.timedelta(days=1))
     return catalogue, site
+
+
+def test_what_changed_is_not_told_from_a_site_file_the_log_did_not_record(
+    tmp_path: Path,
+) -> None:
+    catalogue, site = catalogue_copy(tmp_path), tmp_path / "site"
+    publish_at(catalogue, site)
+    guide = read_guide((catalogue / "guides" / f"{STEM}.json").read_bytes())
+    (earlier,) = site.glob(f"data/json/*{guide.agency.uscc}*0700001001.json")
+    earlier.write_bytes(earlier.read_bytes().replace(b"\n}", b', "faqs": []\n}'))
+    edit_guide(catalogue, STEM, hours="工作日 8:30-17:00")
+    second = publish_at(catalogue, site, T0 + dt.timedelta(days=1), force=True)
+    assert len(second.release.changed) == 1 and second.release.elements == ()
 
 
 def test_an_edited_release_entry_is_detected(tmp_path: Path) -> None:

@@ -28,8 +28,9 @@ import attrs
 
 from service_codes.build import Built, Listener, build
 from service_codes.convert import guide_to_data
+from service_codes.diff import diff_guides
 from service_codes.errors import ServiceCodesError
-from service_codes.formats import open_data, site
+from service_codes.formats import open_data, read_guide, site
 from service_codes.formats.html import render_guide
 from service_codes.formats.json import data_to_json
 from service_codes.formats.lists_out import FORMATS, ListSink
@@ -85,12 +86,13 @@ class SiteSink:
         types: MatterTypes,
         review_file: ReviewFile,
         log: ReleaseLog,
+        out: Path,
         *,
         publisher: str,
         reviewer: str,
         time: dt.datetime,
     ) -> None:
-        self.types, self.review_file, self.log = types, review_file, log
+        self.types, self.review_file, self.log, self.out = types, review_file, log, out
         self.publisher, self.reviewer, self.time = publisher, reviewer, time
         self.previous = log.last()
         self.guides: list[Guide] = []
@@ -145,10 +147,12 @@ class SiteSink:
         rows = open_data.public_events(registry.events(), self._codes())
         events = open_data.events_file(rows)
         files[f"{DATA}/{open_data.EVENTS}"] = events
+        published_now = {entry.code: entry.guide for entry in entries}
         self.release = next_release(
             self.previous,
             released,
             events=content_digest(events),
+            elements=lambda code: self._changed_elements(code, published_now[code]),
             publisher=self.publisher,
             reviewer=self.reviewer,
             version=version("service-codes"),
@@ -174,6 +178,20 @@ class SiteSink:
         if self.release is not None:
             self.log.append(self.release)
         return files
+
+    def _changed_elements(self, code: str, guide: Guide) -> list[str]:
+        """What changed in a guide since the last release, from the diff of its canonical JSON
+        as the site holds it, when that is still the one the release log recorded."""
+        assert self.previous is not None, "only a guide released before has changed"
+        recorded = {g.code: g.digest for g in self.previous.guides}[code]
+        try:
+            earlier = (self.out / DATA / "json" / f"{code}.json").read_bytes()
+        except OSError:
+            return []
+        if content_digest(earlier) != recorded:
+            return []
+        changes = diff_guides(read_guide(earlier), guide).changes
+        return list(dict.fromkeys(change.element for change in changes))
 
     def _codes(self) -> set[str]:
         """Every code the published guides carry that the ledger issues."""
@@ -240,6 +258,7 @@ def publish(
             catalogue_types(catalogue),
             read_review(catalogue),
             log,
+            out,
             publisher=publisher.strip(),
             reviewer=reviewer.strip(),
             time=time or release_time(),

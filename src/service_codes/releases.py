@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -56,11 +56,14 @@ class Release:
     added: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()
     withdrawn: tuple[str, ...] = ()
+    # For a changed guide whose earlier publication was at hand: the elements that changed.
+    elements: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def event(self) -> dict[str, Any]:
         """The entry as the log's event (the chain adds ``prev`` and ``hash``)."""
         data = attrs.asdict(self)
         data["guides"] = [[g.code, g.name, g.digest] for g in self.guides]
+        data["elements"] = [[code, list(names)] for code, names in self.elements]
         return {"event": "release", **data}
 
     @classmethod
@@ -77,6 +80,7 @@ class Release:
                 added=tuple(event["added"]),
                 changed=tuple(event["changed"]),
                 withdrawn=tuple(event["withdrawn"]),
+                elements=tuple((code, tuple(names)) for code, names in event["elements"]),
             )
         except (KeyError, TypeError) as error:
             raise RegistryCorrupt(
@@ -91,6 +95,7 @@ def next_release(
     guides: Iterable[ReleasedGuide],
     *,
     events: str,
+    elements: Callable[[str], Sequence[str]] = lambda code: (),
     publisher: str,
     reviewer: str,
     version: str,
@@ -98,6 +103,7 @@ def next_release(
 ) -> Release | None:
     """The entry a publication of ``guides`` and the ledger's events (their digest) adds
     after ``previous``, or None when it releases exactly what ``previous`` did.
+    ``elements`` tells, of a changed guide's code, the elements that changed, where known.
 
     >>> at = dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)
     >>> first = next_release(None, [ReleasedGuide("A", "甲", "sha256:1")], events="e",
@@ -130,6 +136,7 @@ def next_release(
         )
     before = {g.code: g.digest for g in previous.guides} if previous else {}
     now = {g.code: g.digest for g in released}
+    changed = tuple(c for c in now if c in before and before[c] != now[c])
     return Release(
         number=(previous.number if previous else 0) + 1,
         time=when,
@@ -139,8 +146,9 @@ def next_release(
         guides=released,
         events=events,
         added=tuple(c for c in now if c not in before),
-        changed=tuple(c for c in now if c in before and before[c] != now[c]),
+        changed=changed,
         withdrawn=tuple(c for c in sorted(before) if c not in now),
+        elements=tuple((c, tuple(found)) for c in changed if (found := elements(c))),
     )
 
 

@@ -314,6 +314,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         " · service-codes {version} · {guides} 份办事指南",
     ),
     "publish.change": ("  {kind}: {code} {name}", "  {kind}：{code} {name}"),
+    "publish.change-of": (
+        "  {kind}: {code} {name} ({elements})",
+        "  {kind}：{code} {name}（{elements}）",
+    ),
     "publish.kind-added": ("added", "新增"),
     "publish.kind-changed": ("changed", "变更"),
     "publish.kind-withdrawn": ("withdrawn", "撤下"),

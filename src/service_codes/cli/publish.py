@@ -150,8 +150,12 @@ def _print_release(say: Say, release: Release, previous: Release | None) -> None
         guides=len(release.guides),
     )
     names = {g.code: g.name for g in (*(previous.guides if previous else ()), *release.guides)}
+    elements = dict(release.elements)
     for kind in _KINDS:
         for code in getattr(release, kind):
-            say(
-                "publish.change", kind=say.text(f"publish.kind-{kind}"), code=code, name=names[code]
-            )
+            what = say.text(f"publish.kind-{kind}")
+            if code in elements:
+                which = say.join(elements[code])
+                say("publish.change-of", kind=what, code=code, name=names[code], elements=which)
+            else:
+                say("publish.change", kind=what, code=code, name=names[code])
