@@ -170,3 +170,24 @@ def test_render_pages_leave_out_withheld_fields_and_guides_not_published(tmp_pat
     page = (tmp_path / "pages" / "withheld.html").read_text("utf-8")
     assert withheld["name"] in page and "王五" not in page
     assert hidden["name"] not in (tmp_path / "pages" / "index.html").read_text("utf-8")
+    # Made non-public after a render, a guide's earlier page goes with the next render.
+    files[2].write_text(json.dumps({**plain, "publicity": hidden["publicity"]}), "utf-8")
+    result = CliRunner().invoke(
+        main, ["--lang", "en", "render", *map(str, files), "--out", str(tmp_path / "pages")]
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "pages").glob("*.html")) == [
+        "index.html",
+        "withheld.html",
+    ]
+
+
+def test_a_guide_withholds_only_what_it_is_valid_without() -> None:
+    guide = next(g for g in BUNDLED if any(p.unit for d in g.discretion for p in d.penalties))
+    row = next(i for i, d in enumerate(guide.discretion) if d.penalties[0].unit)
+    pointer = f"/discretion/{row}/penalties/0/unit"
+    marked = attrs.evolve(guide, publicity=Publicity(withheld=(pointer,)))
+    found = [p for p in validate(marked).problems if p.rule == "publicity.withheld-needed"]
+    assert [p.path for p in found] == ["/publicity/withheld"]
+    assert f"/discretion/{row}/penalties/0/unit" in found[0].message
+    assert validate(guide).ok

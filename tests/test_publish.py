@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import shutil
@@ -21,6 +22,7 @@ from service_codes.errors import RegistryCorrupt, ServiceCodesError
 from service_codes.formats import read_guide
 from service_codes.output import Output, UnsafeWrite
 from service_codes.publish import ReviewBlocked, publish
+from service_codes.registry import Registry
 from service_codes.releases import ReleaseLog, content_digest
 from service_codes.review import FindingKind, digest
 
@@ -318,19 +320,33 @@ def test_the_open_data_package_validates_and_a_broken_foreign_key_fails(
     assert checked.returncode != 0 and "foreign-key" in checked.stdout
 
 
-def test_the_ledger_events_published_are_those_of_published_codes(bundled: Path) -> None:
-    events = (bundled / "data" / "events.csv").read_text("utf-8").splitlines()
-    assert events[0] == "position,event,code,name,sub_name,date"
-    codes = {line.split(",")[2] for line in events[1:]}
-    matters = (bundled / "data" / "matters.csv").read_text("utf-8").splitlines()[1:]
-    published = {c for line in matters for c in line.split(",")[:2]}
-    assert codes and codes <= published | _handling_codes(bundled)
-    assert "hash" not in events[0] and "identity" not in events[0]
-
-
-def _handling_codes(site: Path) -> set[str]:
-    lines = (site / "data" / "handling_items.csv").read_text("utf-8").splitlines()[1:]
-    return {line.split(",")[1] for line in lines}
+def test_the_ledger_events_published_are_exactly_those_of_published_codes(
+    tmp_path: Path,
+) -> None:
+    catalogue, site = catalogue_copy(tmp_path), tmp_path / "site"
+    publicity = {"disclosure": "withheld", "reason": "涉及执法策略", "ground": "《条例》第十四条"}
+    edit_guide(catalogue, STEM, publicity=publicity)
+    publish_at(catalogue, site)
+    with (site / "data" / "events.csv").open(encoding="utf-8", newline="") as rows:
+        published = list(csv.DictReader(rows))
+    assert list(published[0]) == ["position", "event", "code", "date"]
+    codes = set()
+    for table, columns in (
+        ("matters", ("code", "catalog_code")),
+        ("materials", ("code",)),
+        ("handling_items", ("code",)),
+    ):
+        with (site / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as rows:
+            codes |= {row[c] for row in csv.DictReader(rows) for c in columns if row[c]}
+    expected = []
+    for position, event in enumerate(Registry.open(catalogue).events(), start=1):
+        touched = {event["code"], *event.get("merged", ())}
+        touched |= {part["code"] for part in event.get("into", ())}
+        if touched <= codes:
+            expected.append(str(position))
+    assert [row["position"] for row in published] == expected
+    hidden = read_guide((catalogue / "guides" / f"{STEM}.json").read_bytes())
+    assert len(expected) > 100 and str(hidden.catalog_code) not in {r["code"] for r in published}
 
 
 # --- what goes wrong ---------------------------------------------------------------------
@@ -346,15 +362,19 @@ def test_a_blocked_publication_issues_no_code(tmp_path: Path) -> None:
     assert (catalogue / "codes.jsonl").read_bytes() == ledger and not site.exists()
 
 
-def test_a_site_folder_holding_the_catalogue_is_refused_even_forced(tmp_path: Path) -> None:
+def test_a_site_folder_holding_the_catalogue_or_ledger_is_refused_even_forced(
+    tmp_path: Path,
+) -> None:
     catalogue = catalogue_copy(tmp_path)
     before = sorted(p.name for p in (catalogue / "guides").iterdir())
-    for out in (tmp_path, catalogue):
+    ledger = tmp_path / "site" / "ledger"
+    shutil.copytree(catalogue, ledger)
+    for out, registry in ((tmp_path, catalogue), (catalogue, catalogue), (ledger.parent, ledger)):
         code, _, err = run(
-            "publish", str(catalogue), "--out", str(out), "--force",
+            "publish", str(catalogue), "--out", str(out), "--force", "--registry", str(registry),
             "--publisher", "中心", "--reviewer", "李四",
         )  # fmt: skip
-        assert code == 2 and "holds the catalogue" in err
+        assert code == 2 and f"holds {registry}" in err
     assert sorted(p.name for p in (catalogue / "guides").iterdir()) == before
 
 
@@ -375,8 +395,13 @@ def test_a_publish_that_fails_while_writing_is_completed_by_publishing_again(
         real_write(self, relative, data)
 
     monkeypatch.setattr(Output, "write", failing_write)
-    with pytest.raises(OSError):
-        publish_at(catalogue, site, T0 + dt.timedelta(days=1))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int((T0 + dt.timedelta(days=1)).timestamp())))
+    code, _, err = run(
+        "publish", str(catalogue), "--out", str(site), "--publisher", "中心", "--reviewer", "李四"
+    )
+    assert code == 2 and "no space left on the disk" in err
+    assert "release 2 is logged but its site was not all written: publish again" in err
+    assert not list(site.rglob("*.tmp"))
     monkeypatch.undo()
     # The entry was sealed before the first file was written: the log says what the site is.
     assert [r.number for r in ReleaseLog(catalogue).releases()] == [1, 2]
@@ -421,3 +446,38 @@ def test_a_new_ledger_event_of_a_published_code_is_a_release_of_its_own(tmp_path
     after = (site / "data" / "events.csv").read_text("utf-8")
     assert after.startswith(events) and f",alias,{guide['catalog_code']}," in after
     assert "张三" not in after  # staff's reasons are not reviewed, so not published
+
+
+def test_a_leftover_temporary_file_of_a_crash_does_not_block_the_next_publish(
+    tmp_path: Path,
+) -> None:
+    catalogue, site = catalogue_copy(tmp_path), tmp_path / "site"
+    publish_at(catalogue, site)
+    (site / "data" / ".matters.csv.tmp").write_bytes(b"code,catalog_code\n1161")
+    publish_at(catalogue, site, T0 + dt.timedelta(days=1))
+    assert not (site / "data" / ".matters.csv.tmp").exists()
+
+
+def test_a_release_time_before_the_last_is_refused_before_any_code_is_issued(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalogue, site = catalogue_copy(tmp_path), tmp_path / "site"
+    publish_at(catalogue, site)
+    edit_guide(catalogue, STEM, name="内地居民离婚登记办理")  # a new matter: a new code
+    ledger = (catalogue / "codes.jsonl").read_bytes()
+    with pytest.raises(ServiceCodesError, match="is before the last release's"):
+        publish_at(catalogue, site, T0 - dt.timedelta(days=1))
+    assert (catalogue / "codes.jsonl").read_bytes() == ledger
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "tomorrow")
+    code, _, err = run(
+        "publish", str(catalogue), "--out", str(site), "--publisher", "中心", "--reviewer", "李四"
+    )
+    assert code == 1 and "SOURCE_DATE_EPOCH='tomorrow' is not a time" in err
+    assert (catalogue / "codes.jsonl").read_bytes() == ledger
+
+
+def test_the_log_of_a_catalogue_never_published_says_so(tmp_path: Path) -> None:
+    catalogue = catalogue_copy(tmp_path)
+    code, out, _ = run("publish", str(catalogue), "--log")
+    assert code == 0 and out == f"{catalogue / 'releases.jsonl'}: no release yet\n"
+    assert not (catalogue / "releases.jsonl").exists()

@@ -99,6 +99,8 @@ def risk(root: Path, mark: Mark, relative: str) -> Risk | None:
         stat = path.stat()
     except FileNotFoundError:
         return None
+    if path.name.startswith(".") and path.name.endswith(".tmp"):
+        return None  # a write of ours a crash cut short (write_file's name for it)
     recorded = mark.files.get(relative)
     if recorded is not None:
         return None if digest(path.read_bytes()) == recorded else "changed"
@@ -198,8 +200,12 @@ def write_file(path: Path, data: bytes) -> bool:
     if _holds(path, data):
         return False
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # a full disk leaves no half file behind
+        raise
     return True
 
 

@@ -43,16 +43,21 @@ def published(guide: Guide) -> Guide | None:
         return None
     if publicity == PUBLIC:
         return guide
+    return structure(_without_withheld(guide), Guide)
+
+
+def _without_withheld(guide: Guide) -> dict[str, Any]:
+    """The guide's plain data without its marks and the fields they withhold."""
     data = guide_to_data(guide)
     del data["publicity"]
-    # A pointer into a field already removed resolves to nothing. A required field is never
-    # removed: validation refuses such a mark before anything is published.
-    for pointer in publicity.withheld:
+    # A pointer into a field already removed resolves to nothing. A required or identifying
+    # field is never removed: validation refuses such a mark before anything is published.
+    for pointer in guide.publicity.withheld:
         tokens = parts(pointer)
         found = _resolve(data, tokens[:-1]) if tokens else None
         if isinstance(found, dict) and withholdable(tokens):
             found.pop(tokens[-1], None)
-    return structure(data, Guide)
+    return data
 
 
 def parts(pointer: str) -> list[str]:
@@ -161,4 +166,30 @@ def withheld_fields_exist(guide: Guide) -> Iterator[Problem]:
             )
 
 
-PUBLICITY_RULES: Final[tuple[Rule, ...]] = (publicity_grounded, withheld_fields_exist)
+@reads(*attrs.fields_dict(Guide))
+def published_guide_valid(guide: Guide) -> Iterator[Problem]:
+    """What a guide withholds it must be valid without: a fee list while 收费 is marked, a
+    penalty's unit, a reason for visits are optional fields another field needs."""
+    if not guide.publicity.withheld:
+        return
+    from service_codes.validation import check_data  # validation runs these rules
+
+    data = guide_to_data(guide)
+    del data["publicity"]
+    before = {(p.path, p.rule) for p in check_data(data)[1].errors}
+    for found in check_data(_without_withheld(guide))[1].errors:
+        if (found.path, found.rule) not in before:
+            yield problem(
+                "/publicity/withheld",
+                "publicity.withheld-needed",
+                f"the guide as published, without what it withholds, is invalid: {found.path}:"
+                f" {found.message}",
+                f"略去隐去字段后公开的办事指南无效：{found.path}：{found.message_zh}",
+            )
+
+
+PUBLICITY_RULES: Final[tuple[Rule, ...]] = (
+    publicity_grounded,
+    withheld_fields_exist,
+    published_guide_valid,
+)

@@ -35,6 +35,7 @@ from service_codes.formats.html import render_guide
 from service_codes.formats.json import data_to_json
 from service_codes.formats.lists_out import FORMATS, ListSink
 from service_codes.formats.xml import data_to_xml
+from service_codes.ledger import is_dsn
 from service_codes.manifest import BuildError
 from service_codes.matter_types import MatterTypes, catalogue_types
 from service_codes.model import Guide
@@ -45,6 +46,7 @@ from service_codes.releases import (
     Release,
     ReleasedGuide,
     ReleaseLog,
+    check_order,
     content_digest,
     next_release,
 )
@@ -190,13 +192,17 @@ class SiteSink:
             return []
         if content_digest(earlier) != recorded:
             return []
-        changes = diff_guides(read_guide(earlier), guide).changes
+        try:
+            changes = diff_guides(read_guide(earlier), guide).changes
+        except ServiceCodesError:  # what an earlier library published, read no more
+            return []
         return list(dict.fromkeys(change.element for change in changes))
 
     def _codes(self) -> set[str]:
         """Every code the published guides carry that the ledger issues."""
         codes = {str(g.catalog_code) for g in self.guides}
         codes |= {str(g.implementation_code) for g in self.guides}
+        codes |= {str(m.code) for g in self.guides for m in g.materials if m.code}
         return codes | {str(h.code) for g in self.guides for h in g.handling_items}
 
 
@@ -204,9 +210,15 @@ def release_time() -> dt.datetime:
     """Now, or the time ``SOURCE_DATE_EPOCH`` gives (seconds since 1970, UTC), the variable
     reproducible builds set so that a rebuild gives the same bytes."""
     fixed = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if fixed.isascii() and fixed.isdigit():
+    if not fixed:
+        return dt.datetime.now(dt.UTC)
+    try:
         return dt.datetime.fromtimestamp(int(fixed), dt.UTC)
-    return dt.datetime.now(dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        raise ServiceCodesError(
+            f"SOURCE_DATE_EPOCH={fixed!r} is not a time: give seconds since 1970 (UTC)",
+            f"SOURCE_DATE_EPOCH={fixed!r} 不是时间：应为自 1970 年（UTC）起的秒数",
+        ) from None
 
 
 @attrs.frozen
@@ -242,12 +254,14 @@ def publish(
             raise ServiceCodesError(
                 f"a publication names its {en} on one line", f"发布须在一行内写明{zh}"
             )
-    if catalogue.resolve() == out.resolve() or out.resolve() in catalogue.resolve().parents:
-        # The site is publish's folder whole: the catalogue inside it would be swept away.
-        raise BuildError(
-            f"the site folder {out} holds the catalogue {catalogue}; choose another",
-            f"站点目录 {out} 包含办事指南目录 {catalogue}，请另选目录",
-        )
+    kept = [catalogue] + ([Path(registry)] if registry and not is_dsn(registry) else [])
+    for folder in kept:
+        if folder.resolve() == out.resolve() or out.resolve() in folder.resolve().parents:
+            # The site is publish's folder whole: what lies inside it would be swept away.
+            raise BuildError(
+                f"the site folder {out} holds {folder}; choose another",
+                f"站点目录 {out} 包含 {folder}，请另选目录",
+            )
     # Reviewed before the build, so that a blocked publication issues no code either.
     found = review_catalogue(catalogue)
     if found.open:
@@ -263,6 +277,8 @@ def publish(
             reviewer=reviewer.strip(),
             time=time or release_time(),
         )
+        if sink.previous is not None:  # refused before the build issues any code
+            check_order(sink.previous, sink.time)
         built = build(
             catalogue,
             out,

@@ -128,12 +128,9 @@ def next_release(
         )
     if previous is not None and (previous.guides, previous.events) == (released, events):
         return None
-    when = time.astimezone(dt.UTC).isoformat(timespec="seconds")
-    if previous is not None and when < previous.time:
-        raise RegistryError(
-            f"the release time {when} is before the last release's, {previous.time}",
-            f"发布时间 {when} 早于上次发布时间 {previous.time}",
-        )
+    if previous is not None:
+        check_order(previous, time)
+    when = _iso(time)
     before = {g.code: g.digest for g in previous.guides} if previous else {}
     now = {g.code: g.digest for g in released}
     changed = tuple(c for c in now if c in before and before[c] != now[c])
@@ -150,6 +147,21 @@ def next_release(
         withdrawn=tuple(c for c in sorted(before) if c not in now),
         elements=tuple((c, tuple(found)) for c in changed if (found := elements(c))),
     )
+
+
+def _iso(time: dt.datetime) -> str:
+    return time.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+def check_order(previous: Release, time: dt.datetime) -> None:
+    """Refuse a release ``time`` before ``previous``'s: the log runs forward."""
+    when = _iso(time)
+    if when < previous.time:  # both written alike, so their text sorts as their time
+        raise RegistryError(
+            f"the release time {when} is before the last release's, {previous.time}"
+            " (is SOURCE_DATE_EPOCH set?)",
+            f"发布时间 {when} 早于上次发布时间 {previous.time}（是否设置了 SOURCE_DATE_EPOCH？）",
+        )
 
 
 class ReleaseLog:
@@ -174,9 +186,11 @@ class ReleaseLog:
                     for number, (_, event) in enumerate(self.ledger.verified(), start=1)
                 ]
         except RegistryCorrupt as error:  # named, so that no one takes it for the code ledger
+            mend = " (`service-codes publish --repair-log` cuts it off)" if error.torn else ""
+            mend_zh = "（可用 service-codes publish --repair-log 截去）" if error.torn else ""
             raise RegistryCorrupt(
-                f"{self.path}: {error.message}",
-                f"{self.path}：{error.message_zh}",
+                f"{self.path}: {error.message.partition(';')[0]}{mend}",
+                f"{self.path}：{error.message_zh.partition('；')[0]}{mend_zh}",
                 line=error.line,
                 torn=error.torn,
             ) from None

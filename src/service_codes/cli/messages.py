@@ -321,6 +321,15 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
     "publish.kind-added": ("added", "新增"),
     "publish.kind-changed": ("changed", "变更"),
     "publish.kind-withdrawn": ("withdrawn", "撤下"),
+    "publish.log-none": ("{log}: no release yet", "{log}：尚无发布记录"),
+    "publish.events-changed": (
+        "  the code ledger's published events changed",
+        "  编码登记簿的公开事件有变化",
+    ),
+    "publish.incomplete": (
+        "release {number} is logged but its site was not all written: publish again to complete it",
+        "第 {number} 次发布已记入台账，但站点未写完：请再次发布以补全",
+    ),
     "publish.log": (
         "{log}: {entries:entry|entries}, each sealed and chained in order",
         "{log}：{entries} 条记录，逐条校验无误",

@@ -17,6 +17,7 @@ from service_codes.errors import InvalidCodeLists, InvalidReview, RegistryCorrup
 from service_codes.publish import Publication, ReviewBlocked, publish
 from service_codes.releases import Release, ReleaseLog
 from service_codes.review import REVIEW_FILE
+from service_codes.schemas import field_name_zh
 
 _KINDS = ("added", "changed", "withdrawn")
 
@@ -95,8 +96,18 @@ def publish_command(
         return done[0].built
 
     location = registry_location or str(catalogue)
+    log = ReleaseLog(catalogue)
+    try:
+        before = len(log.releases())
+    except RegistryCorrupt as error:
+        fail(say, error, 2)
     try:
         guarded(say, catalogue, out, location, run)
+    except Failure:  # an I/O failure; when it came after the entry was sealed, say so
+        after = len(log.releases())
+        if after > before:
+            say("publish.incomplete", err=True, number=after)
+        raise
     except ReviewBlocked as error:
         say_findings(say, catalogue, error.findings)
         review_file = catalogue / REVIEW_FILE
@@ -134,6 +145,9 @@ def _print_log(say: Say, catalogue: Path) -> None:
     except RegistryCorrupt as error:
         click.echo(say.error(error), err=True)
         sys.exit(2)
+    if not releases:
+        say("publish.log-none", log=log.path)
+        return
     for previous, release in zip([None, *releases], releases, strict=False):
         _print_release(say, release, previous)
     say("publish.log", log=log.path, entries=len(releases))
@@ -155,7 +169,14 @@ def _print_release(say: Say, release: Release, previous: Release | None) -> None
         for code in getattr(release, kind):
             what = say.text(f"publish.kind-{kind}")
             if code in elements:
-                which = say.join(elements[code])
+                which = say.join(_element_name(say, e) for e in elements[code])
                 say("publish.change-of", kind=what, code=code, name=names[code], elements=which)
             else:
                 say("publish.change", kind=what, code=code, name=names[code])
+    if previous is not None and release.events != previous.events:
+        say("publish.events-changed")
+
+
+def _element_name(say: Say, element: str) -> str:
+    """An element of a guide as staff call it: its Chinese name in Chinese."""
+    return (field_name_zh([element]) or element) if say.lang == "zh" else element

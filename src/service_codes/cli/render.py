@@ -59,17 +59,18 @@ def render(say: Say, guides: tuple[Path, ...], out: Path, force: bool, types: Ma
         say("render.failed", err=True, guides=len(unreadable))
         sys.exit(1)
     # A page is a publication: what a guide withholds is not on it, nor a guide not 主动公开.
-    shown = []
+    shown, withdrawn = [], []
     for c in checked:
         public = published(c.guide) if c.guide else None
         if public is None:
             say("render.unpublished", source=c.source)
+            withdrawn.append(f"{c.source.stem}.html")  # its page of an earlier render goes
         else:
             shown.append((c.source, public))
     names = [source.stem for source, _ in shown]
     output = Output(out, force=force)
     try:
-        output.guard([f"{name}.html" for name in names] + ["index.html"])
+        output.guard([f"{name}.html" for name in names] + ["index.html"] + withdrawn)
     except UnsafeWrite as error:
         say.unsafe(error)
     entries = []
@@ -80,6 +81,9 @@ def render(say: Say, guides: tuple[Path, ...], out: Path, force: bool, types: Ma
             output.write(page, render_guide(guide, types).encode())
             entries.append(IndexEntry(page, guide))
         output.write("index.html", render_index(entries, types=types).encode())
+        for page in withdrawn:
+            if (out / page).is_file():
+                output.remove(page)
         output.close()
     except OSError as error:
         raise io_failure(say, "io.cannot-write", out, error) from None

@@ -4,7 +4,8 @@
 One row per item: ``matters.csv`` a row per guide, keyed by its implementation code;
 ``materials.csv``, ``steps.csv``, ``fees.csv``, ``handling_items.csv`` and, when a guide
 has situations, ``situations.csv`` a row per item of a guide, which names its guide by
-``matter_code``; ``events.csv`` the code ledger's events that touch only published codes.
+``matter_code``; ``events.csv`` the code ledger's events that touch only published codes:
+their kind, code and date.
 The tables are made from published guides only (:func:`~service_codes.publication.published`).
 Values are written as they are, UTF-8 without a byte order mark, for programs to read;
 the lists (:mod:`~service_codes.formats.lists_out`) are the files made for spreadsheets.
@@ -188,8 +189,9 @@ def tables(types: MatterTypes) -> tuple[Table, ...]:
 
 EVENTS: Final = "events.csv"
 EVENTS_TITLE: Final = "编码登记簿的公开事件"
-# An event's reason is left out: staff write it, and no review reads it.
-EVENT_COLUMNS: Final = ("position", "event", "code", "name", "sub_name", "date")
+# An event's texts (names, the reason) are left out: staff write them and no review reads
+# them; a published code's name is in matters.csv, as its guide says it.
+EVENT_COLUMNS: Final = ("position", "event", "code", "date")
 
 
 def public_events(events: Iterable[dict[str, Any]], codes: set[str]) -> list[list[Any]]:
