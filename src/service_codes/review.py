@@ -64,6 +64,8 @@ _NARROW: Final = {wide: wide - 0xFEE0 for wide in range(0xFF01, 0xFF5F)}
 _EMAIL: Final = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 # All marks are two characters and none holds another, so a match never hides one.
 _MARKS: Final = re.compile("绝密|机密|秘密|涉密|内部")
+# What every finding holds one of: most texts hold none, and are passed over at once.
+_SUSPECT: Final = re.compile("[0-9０-９@＠]|" + _MARKS.pattern)
 
 
 def digest(text: str) -> str:
@@ -172,6 +174,8 @@ def is_id_number(number: str) -> bool:
 
 
 def _found(text: str, contact: bool) -> Iterator[tuple[FindingKind, str]]:
+    if _SUSPECT.search(text) is None:
+        return
     narrow = text.translate(_NARROW)  # as long as the text: a match's span is the text's
     # Every number is a whole run of digits, so none lies inside another.
     ids = [m.span() for m in _ID.finditer(narrow) if is_id_number(m.group())]

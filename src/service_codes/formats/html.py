@@ -15,7 +15,7 @@ import enum
 import itertools
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from typing import Final
 
 import attrs
@@ -71,6 +71,9 @@ def print_footer(guide: Guide) -> Markup:
     )
 
 
+# Most guides of a catalogue link the same few service portals, and choosing a code's mask
+# is most of the time a page takes: each URL is encoded once.
+@lru_cache(maxsize=1024)
 def qr_code(url: str) -> Markup | None:
     """A QR code of an http(s) URL as inline SVG, or ``None`` for another or too long a text."""
     if not url.startswith(("https://", "http://")):
