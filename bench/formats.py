@@ -2,14 +2,20 @@
 each beside its floor: orjson.dumps of the same plain data, a bare lxml tree of the same
 fields, and orjson.loads / lxml parsing without any checks.
 
+Then CPSV-AP: 1,000 coded guides exported as one JSON-LD document beside to_json of the same
+guides, and that document checked against the official shapes with pyshacl.
+
 Run: python bench/formats.py [--quick]
 Targets (issue 4): to_json >= 40,000/s, to_xml >= 10,000/s, parsing back at least half those.
+(issue 15): a 1,000-guide CPSV-AP export plus its SHACL check in under 10 s.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import synth
 from timing import SMALL, rate
 
-from service_codes import from_json, from_xml, to_json, to_xml
+from service_codes import Registry, from_json, from_xml, to_json, to_xml
 from service_codes.convert import guide_to_data
 from service_codes.formats.json import data_to_json
 
@@ -73,6 +79,32 @@ def main() -> None:
             f"{label:<10} {ours:>9,.0f} guides/s   {peer_label}: {floor:>9,.0f}/s"
             f" ({floor / ours:.1f}x ours)   target >= {target:,}: {verdict}"
         )
+    cpsv()
+
+
+def cpsv(count: int = 1_000) -> None:
+    """The CPSV-AP export and its SHACL check, each in guides/s, and their sum against 10 s."""
+    from service_codes.formats.cpsv import to_cpsv
+    from service_codes.formats.shacl import check
+
+    with tempfile.TemporaryDirectory() as scratch:
+        registry = Registry.open(scratch, create=True)
+        guides = [registry.assign(g) for g in synth.guides(count, materials=SMALL)]
+        registry.close()
+    start = time.perf_counter()
+    document = to_cpsv(guides)
+    exported = time.perf_counter() - start
+    peer = rate(to_json, guides, rounds=1)
+    start = time.perf_counter()
+    violations = check(document)
+    checked = time.perf_counter() - start
+    total = exported + checked
+    print(
+        f"cpsv-ap export {count / exported:>9,.0f} guides/s   to_json of the same guides:"
+        f" {peer:>9,.0f}/s   SHACL check {count / checked:>7,.0f} guides/s"
+        f" ({len(violations)} violations)   {count:,} export + check {total:.1f} s,"
+        f" target < 10 s: {'ok' if total < 10 and not violations else 'NOT MET'}"
+    )
 
 
 if __name__ == "__main__":

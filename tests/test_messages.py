@@ -17,7 +17,7 @@ CLI = ROOT / "src" / "service_codes" / "cli"
 # Names that stay as they are in Chinese text: formats, encodings, option names, file names.
 ALLOWED = re.compile(
     r"--[a-z-]+|[\w./<>-]*\.(?:json|jsonl|html|xlsx|csv|txt|tsv)\b|service-codes|JSON|XML|CSV"
-    r"|UTF-8|UTF-16|GB18030|GBK|Excel"
+    r"|UTF-8|UTF-16|GB18030|GBK|Excel|CPSV-AP|SHACL|pyshacl|rdflib|pip install '[^']*'"
 )
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")

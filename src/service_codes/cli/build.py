@@ -35,7 +35,7 @@ from service_codes.errors import (
     RegistryUnavailable,
     ServiceCodesError,
 )
-from service_codes.formats.sinks import ExchangeRefused, ExchangeSink, WorkbookSink
+from service_codes.formats.sinks import CpsvSink, ExchangeRefused, ExchangeSink, WorkbookSink
 from service_codes.ledger import describe, is_dsn
 from service_codes.manifest import BuildError, Format, previous_formats
 from service_codes.matter_types import catalogue_types
@@ -196,7 +196,38 @@ def _say_written(say: Say, out: Path, formats: Sequence[Format], built: Built) -
     say(key, guides=built.guides, formats=say.join(formats), out=out, rebuilt=built.rebuilt)
 
 
-ExportFormat = Literal["json", "xml", "exchange", "xlsx"]
+ExportFormat = Literal["json", "xml", "exchange", "xlsx", "cpsv-ap"]
+
+
+def _cpsv(say: Say, catalogue: Path, out: Path, force: bool, location: str, check: bool) -> None:
+    try:
+        types = catalogue_types(catalogue)
+    except InvalidCodeLists as error:
+        fail(say, error, 1)
+    sink = CpsvSink(types)
+    workers = os.cpu_count() or 1
+    built = stream(say, catalogue, out, (), workers, False, force, location, [sink])
+    document = out / CpsvSink.FILE
+    say("export.cpsv", guides=len(sink.guides), all=built.guides, document=document)
+    if not check:
+        return
+    try:
+        from service_codes.formats.shacl import check as check_shapes
+    except ImportError:
+        raise Failure(say.text("export.needs-linked-data")) from None
+    found = check_shapes(document.read_bytes())
+    for violation in found:
+        say(
+            "export.shacl-result",
+            err=True,
+            focus=violation.focus,
+            path=violation.path or "-",
+            severity=violation.severity,
+            message=violation.message,
+        )
+    say("export.shacl", violations=len(found))
+    if found:
+        sys.exit(1)
 
 
 def _exchange(
@@ -310,11 +341,12 @@ def build_command(
 @click.option(
     "--format",
     "format_",
-    type=click.Choice(["json", "xml", "exchange", "xlsx"]),
+    type=click.Choice(["json", "xml", "exchange", "xlsx", "cpsv-ap"]),
     default="json",
     show_default=True,
     help="json: canonical JSON; xml: XML valid against schemas/guide.xsd; exchange: the"
-    " platform's flat records; xlsx: one workbook in the layout 'import' reads.",
+    " platform's flat records; xlsx: one workbook in the layout 'import' reads; cpsv-ap: the"
+    " published guides as one CPSV-AP 3.2 JSON-LD document.",
 )
 @click.option(
     "--scheme",
@@ -322,6 +354,12 @@ def build_command(
     default="platform",
     show_default=True,
     help="Code scheme of service objects in exchange records.",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="With cpsv-ap: check the document against the official CPSV-AP 3.2.0 SHACL shapes"
+    " (needs the linked-data extra); exit 1 on a violation.",
 )
 @_out("export")
 @FORCE
@@ -332,6 +370,7 @@ def export(
     catalogue: Path,
     format_: ExportFormat,
     scheme: Scheme,
+    check: bool,
     out: Path,
     force: bool,
     registry_location: str | None,
@@ -349,6 +388,8 @@ def export(
     workers = os.cpu_count() or 1
     if format_ == "exchange":
         _exchange(say, catalogue, out, scheme, force, location)
+    elif format_ == "cpsv-ap":
+        _cpsv(say, catalogue, out, force, location, check)
     elif format_ == "xlsx":
         built = stream(say, catalogue, out, (), workers, False, force, location, [WorkbookSink()])
         say("export.workbook", guides=built.guides, workbook=out / WorkbookSink.FILE)

@@ -104,6 +104,22 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "写出：{guides} 份办事指南至 {workbook}",
     ),
     "export.refused-guide": ("{source}: {message}", "{source}：{message}"),
+    "export.cpsv": (
+        "write: {guides:guide} published of {all} as CPSV-AP to {document}",
+        "写出：{all} 份中公开的 {guides} 份办事指南，以 CPSV-AP 写至 {document}",
+    ),
+    "export.needs-linked-data": (
+        "--check needs pyshacl and rdflib: pip install 'service-codes[linked-data]'",
+        "--check 需要 pyshacl 与 rdflib：pip install 'service-codes[linked-data]'",
+    ),
+    "export.shacl-result": (
+        "{focus}: {path}: {message} ({severity})",
+        "{focus}：{path}：{message}（{severity}）",
+    ),
+    "export.shacl": (
+        "check: {violations:violation} of the CPSV-AP 3.2.0 shapes",
+        "校验：违反 CPSV-AP 3.2.0 约束 {violations} 处",
+    ),
     # lists
     "lists.rows": ("  {title} ({name}): {rows:row}", "  {title}（{name}）：{rows} 行"),
     "lists.written": (

@@ -1,5 +1,6 @@
-"""``export``'s exchange records and workbook as sinks of the one build (DESIGN.md, "Outputs
-as sinks"): the build validates and codes the guides; these render them at its finish.
+"""``export``'s exchange records, workbook and CPSV-AP document as sinks of the one build
+(DESIGN.md, "Outputs as sinks"): the build validates and codes the guides; these render them
+at its finish.
 
 Both need the whole catalogue before they write a byte: an exchange record carries the
 release's batch number, the digest of every guide, and its time, that of the registry's
@@ -16,12 +17,14 @@ from pathlib import Path
 
 from service_codes.codelists import Scheme
 from service_codes.errors import ServiceCodesError
+from service_codes.formats.cpsv import to_cpsv
 from service_codes.formats.exchange import exchange_warnings, release_sync, to_exchange
 from service_codes.formats.spreadsheet import without_clock, write_workbook
 from service_codes.matter_types import MatterTypes
 from service_codes.model import Guide
 from service_codes.output import index_line, stale
 from service_codes.problems import Problem
+from service_codes.publication import published
 from service_codes.registry import Registry
 
 
@@ -106,3 +109,29 @@ class WorkbookSink:
             made = Path(scratch) / self.FILE
             write_workbook(self.guides, made)
             return {self.FILE: without_clock(made.read_bytes())}
+
+
+class CpsvSink:
+    """The published guides as one CPSV-AP 3.2 JSON-LD document, ``catalogue.jsonld``, with the
+    concept scheme of the code lists it uses (:mod:`service_codes.formats.cpsv`). It is for
+    portals to harvest, so it holds what may be published only."""
+
+    FILE = "catalogue.jsonld"
+
+    def __init__(self, types: MatterTypes) -> None:
+        self.types = types
+        self.guides: list[Guide] = []
+
+    def files(self, names: Sequence[str]) -> list[str]:
+        return [self.FILE]
+
+    def retired(self, out: Path, names: Sequence[str]) -> list[str]:
+        return []
+
+    def add(self, stem: str, guide: Guide) -> None:
+        public = published(guide)
+        if public is not None:
+            self.guides.append(public)
+
+    def finish(self, registry: Registry) -> dict[str, bytes]:
+        return {self.FILE: to_cpsv(self.guides, self.types)}

@@ -1,0 +1,124 @@
+"""CPSV-AP: every bundled guide conforms to the official 3.2.0 shapes, what the shapes require
+is reported where it is missing, and the meaning reads back with rdflib."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import rdflib
+from click.testing import CliRunner
+from conftest import ROOT
+from rdflib.namespace import DCTERMS, RDF, SKOS
+
+from service_codes.build import build
+from service_codes.cli import main
+from service_codes.formats import read_guide
+from service_codes.formats.cpsv import service_uri, to_cpsv
+from service_codes.formats.shacl import check
+from service_codes.model import Guide
+
+CPSV = rdflib.Namespace("http://purl.org/vocab/cpsv#")
+CV = rdflib.Namespace("http://data.europa.eu/m8g/")
+
+
+@pytest.fixture(scope="module")
+def coded(tmp_path_factory: pytest.TempPathFactory) -> list[Guide]:
+    """The bundled guides with their codes, as a build gives them."""
+    root = tmp_path_factory.mktemp("cpsv")
+    shutil.copytree(ROOT / "registry", root / "catalogue", ignore=shutil.ignore_patterns("*.lock"))
+    build(root / "catalogue", root / "out")
+    return [read_guide(p.read_bytes()) for p in sorted((root / "out" / "guides").glob("*.json"))]
+
+
+@pytest.fixture(scope="module")
+def exported(coded: list[Guide]) -> bytes:
+    return to_cpsv(coded)
+
+
+def test_every_bundled_guide_conforms_to_the_official_shapes(
+    coded: list[Guide], exported: bytes
+) -> None:
+    assert check(exported) == []
+    graph = rdflib.Graph().parse(data=exported, format="json-ld")
+    assert len(set(graph.subjects(RDF.type, CPSV.PublicService))) == len(coded) == 34
+
+
+@pytest.mark.parametrize(
+    ("term", "path"),
+    [
+        ("PublicService.hasCompetentAuthority", CV.hasCompetentAuthority),
+        ("PublicService.identifier", DCTERMS.identifier),
+        ("PublicService.name", DCTERMS.title),
+    ],
+)
+def test_a_missing_required_property_is_reported_at_its_service(
+    coded: list[Guide], exported: bytes, term: str, path: rdflib.URIRef
+) -> None:
+    document = json.loads(exported)
+    focus = service_uri(coded[5])
+    node = next(n for n in document["@graph"] if n["@id"] == focus)
+    del node[term]
+    found = check(json.dumps(document, ensure_ascii=False).encode())
+    assert [(v.focus, v.path, v.severity) for v in found] == [(focus, str(path), "Violation")]
+
+
+def test_the_meaning_reads_back(coded: list[Guide], exported: bytes) -> None:
+    graph = rdflib.Graph().parse(data=exported, format="json-ld")
+    for guide in coded:
+        service = rdflib.URIRef(service_uri(guide))
+        assert str(graph.value(service, DCTERMS.identifier)) == str(guide.implementation_code)
+        title = str(graph.value(service, DCTERMS.title))
+        assert title.startswith(guide.name)
+        agency = graph.value(service, CV.hasCompetentAuthority)
+        assert str(graph.value(agency, DCTERMS.identifier)) == guide.agency.uscc
+        assert str(graph.value(agency, SKOS.prefLabel)) == guide.agency.name
+        inputs = {str(graph.value(e, DCTERMS.title)) for e in graph.objects(service, CPSV.hasInput)}
+        assert inputs == {m.name for m in guide.materials}
+        costs = {
+            str(graph.value(c, DCTERMS.description)) for c in graph.objects(service, CV.hasCost)
+        }
+        assert costs == {f"{f.name}：{f.standard}" for f in guide.fees}
+
+
+def test_uris_are_made_from_codes_so_they_never_change(coded: list[Guide]) -> None:
+    one = json.loads(to_cpsv(coded[:3]))["@graph"]
+    again = json.loads(to_cpsv(reversed(coded[:3])))["@graph"]
+    assert {n["@id"] for n in one} == {n["@id"] for n in again}
+    assert service_uri(coded[0]) == f"urn:service-codes:service:{coded[0].implementation_code}"
+
+
+def test_export_writes_the_published_guides_and_checks_them(tmp_path: Path) -> None:
+    catalogue = tmp_path / "catalogue"
+    shutil.copytree(ROOT / "registry", catalogue, ignore=shutil.ignore_patterns("*.lock"))
+    hidden = catalogue / "guides" / "divorce-registration.json"
+    data = json.loads(hidden.read_text("utf-8"))
+    data["publicity"] = {"disclosure": "withheld", "reason": "内部事务", "ground": "第十四条"}
+    hidden.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        [
+            "--lang",
+            "en",
+            "export",
+            str(catalogue),
+            "--format",
+            "cpsv-ap",
+            "--check",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "write: 33 guides published of 34 as CPSV-AP" in result.output
+    assert "check: 0 violations of the CPSV-AP 3.2.0 shapes" in result.output
+    graph = rdflib.Graph().parse(out / "catalogue.jsonld", format="json-ld")
+    titles = {
+        str(t)
+        for s in graph.subjects(RDF.type, CPSV.PublicService)
+        for t in graph.objects(s, DCTERMS.title)
+    }
+    assert len(titles) == 33 and "内地居民婚姻登记（内地居民离婚登记）" not in titles
