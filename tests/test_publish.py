@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import rdflib
 from click.testing import CliRunner
 from conftest import ROOT
 from lxml import html
@@ -20,6 +21,7 @@ from test_review import ID1, MOBILE, SEEDED, STEM, WRONG1, WRONG2, _seed, _waive
 from service_codes.cli import main
 from service_codes.errors import RegistryCorrupt, ServiceCodesError
 from service_codes.formats import read_guide
+from service_codes.formats.shacl import DCAT_SHAPES, check
 from service_codes.output import Output, UnsafeWrite
 from service_codes.publish import ReviewBlocked, publish
 from service_codes.registry import Registry
@@ -481,3 +483,25 @@ def test_the_log_of_a_catalogue_never_published_says_so(tmp_path: Path) -> None:
     code, out, _ = run("publish", str(catalogue), "--log")
     assert code == 0 and out == f"{catalogue / 'releases.jsonl'}: no release yet\n"
     assert not (catalogue / "releases.jsonl").exists()
+
+
+def test_the_open_data_is_a_dcat_ap_catalogue_the_official_shapes_accept(bundled: Path) -> None:
+    document = (bundled / "data" / "catalog.jsonld").read_bytes()
+    base = "https://example.org/site/data/catalog.jsonld"
+    assert check(document, DCAT_SHAPES, base=base) == []
+    graph = rdflib.Graph().parse(data=document, format="json-ld", publicID=base)
+    dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+    urls = {str(u) for u in graph.objects(None, dcat.accessURL)}
+    tables = {p.name for p in (bundled / "data").glob("*.csv")}
+    assert {u.removeprefix("https://example.org/site/data/") for u in urls} == tables | {
+        "json/",
+        "xml/",
+    }
+    data = json.loads(document)
+    dataset = next(n for n in data["@graph"] if n["@id"] == "#dataset-matters.csv")
+    del dataset["http://purl.org/dc/terms/title"]
+    found = check(json.dumps(data, ensure_ascii=False).encode(), DCAT_SHAPES, base=base)
+    assert [(v.focus, v.path) for v in found] == [
+        ("https://example.org/site/data/catalog.jsonld#dataset-matters.csv",
+         "http://purl.org/dc/terms/title")
+    ]  # fmt: skip

@@ -30,7 +30,7 @@ from service_codes.build import Built, Listener, build
 from service_codes.convert import guide_to_data
 from service_codes.diff import diff_guides
 from service_codes.errors import ServiceCodesError
-from service_codes.formats import open_data, read_guide, site
+from service_codes.formats import dcat, open_data, read_guide, site
 from service_codes.formats.html import render_guide
 from service_codes.formats.json import data_to_json
 from service_codes.formats.lists_out import FORMATS, ListSink
@@ -167,6 +167,19 @@ class SiteSink:
         )
         described = [made.table for made in tables.values()]
         files[f"{DATA}/datapackage.json"] = open_data.datapackage(package, described)
+        catalogued = [(name, made.table.title, "text/csv") for name, made in tables.items()]
+        catalogued += [
+            (open_data.EVENTS, open_data.EVENTS_TITLE, "text/csv"),
+            ("json/", "每份办事指南的规范 JSON", "application/json"),
+            ("xml/", "每份办事指南的 XML", "application/xml"),
+        ]
+        files[f"{DATA}/{dcat.DOCUMENT}"] = dcat.to_dcat(
+            title=site.TITLE,
+            publisher=self.shown.publisher,
+            released=self.shown.time,
+            licence=open_data.LICENCE[2],
+            files=catalogued,
+        )
         lists = self.lists.finish()
         files.update({f"{LISTS}/{name}": data for name, data in lists.items()})
         files["index.html"] = site.home_page(entries, self.shown)

@@ -1,0 +1,88 @@
+"""The open data of a published site described as a DCAT-AP 3.0.1 catalogue (JSON-LD).
+
+``data/catalog.jsonld`` holds one ``dcat:Catalog`` with a ``dcat:Dataset`` per table (and
+one for each guide format), each with a ``dcat:Distribution``: its access URL, media type,
+licence; the catalogue's publisher and its issued and modified times are the release's.
+URLs are relative to the document, so they resolve wherever the site is served; a harvester
+reads them against the URL it fetched the document from.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any, Final
+
+_DCAT: Final = "http://www.w3.org/ns/dcat#"
+_DCT: Final = "http://purl.org/dc/terms/"
+_FOAF: Final = "http://xmlns.com/foaf/0.1/"
+_XSD: Final = "http://www.w3.org/2001/XMLSchema#"
+_MEDIA: Final = "http://www.iana.org/assignments/media-types/"
+DOCUMENT: Final = "catalog.jsonld"
+
+
+def _zh(text: str) -> list[dict[str, str]]:
+    return [{"@value": text, "@language": "zh"}]
+
+
+def _time(value: str) -> list[dict[str, str]]:
+    return [{"@value": value, "@type": f"{_XSD}dateTime"}]
+
+
+def to_dcat(
+    *,
+    title: str,
+    publisher: str,
+    released: str,
+    licence: str,
+    files: Sequence[tuple[str, str, str]],
+) -> bytes:
+    """The catalogue of ``files`` (path relative to the data folder, title, media type, such
+    as ``text/csv``), released at ``released`` (ISO 8601) by ``publisher``."""
+    agent = "#publisher"
+    graph: list[dict[str, Any]] = [
+        {"@id": agent, "@type": [f"{_FOAF}Agent"], f"{_FOAF}name": _zh(publisher)},
+        {"@id": licence, "@type": [f"{_DCT}LicenseDocument"]},
+    ]
+    datasets = []
+    for path, name, media in files:
+        dataset, distribution = f"#dataset-{path}", f"#distribution-{path}"
+        datasets.append({"@id": dataset})
+        graph.append(
+            {
+                "@id": dataset,
+                "@type": [f"{_DCAT}Dataset"],
+                f"{_DCT}title": _zh(name),
+                f"{_DCT}description": _zh(f"{title}：{name}（{path}）"),
+                f"{_DCT}publisher": [{"@id": agent}],
+                f"{_DCT}issued": _time(released),
+                f"{_DCAT}distribution": [{"@id": distribution}],
+            }
+        )
+        graph.append(
+            {
+                "@id": distribution,
+                "@type": [f"{_DCAT}Distribution"],
+                f"{_DCAT}accessURL": [{"@id": path}],
+                f"{_DCAT}mediaType": [{"@id": f"{_MEDIA}{media}"}],
+                f"{_DCT}license": [{"@id": licence}],
+            }
+        )
+        graph.append({"@id": f"{_MEDIA}{media}", "@type": [f"{_DCT}MediaType"]})
+    graph.insert(
+        0,
+        {
+            "@id": "#catalog",
+            "@type": [f"{_DCAT}Catalog"],
+            f"{_DCT}title": _zh(title),
+            f"{_DCT}description": _zh(f"{title}的开放数据"),
+            f"{_DCT}publisher": [{"@id": agent}],
+            f"{_DCT}issued": _time(released),
+            f"{_DCT}modified": _time(released),
+            f"{_DCT}license": [{"@id": licence}],
+            f"{_DCAT}dataset": datasets,
+        },
+    )
+    # A media type said by several distributions is one node.
+    unique = list({node["@id"]: node for node in graph}.values())
+    return (json.dumps({"@graph": unique}, ensure_ascii=False, indent=1) + "\n").encode()
