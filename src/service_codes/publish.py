@@ -122,9 +122,9 @@ class SiteSink:
         return sorted(found)
 
     def add(self, stem: str, guide: Guide) -> None:
-        self.lists.add(stem, guide)
         public = published(guide)
         if public is not None:
+            self.lists.add(stem, public)  # filtered once: the list's own filter keeps it whole
             self.guides.append(public)
             self.findings += scan(stem, public, self.review_file.public)
 

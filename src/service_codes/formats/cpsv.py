@@ -44,7 +44,8 @@ def context() -> dict[str, Any]:
     return found
 
 
-def _zh(text: str) -> list[dict[str, str]]:
+def zh(text: str) -> list[dict[str, str]]:
+    """A Chinese language string, as JSON-LD writes one (the CPSV-AP and DCAT-AP documents)."""
     return [{"@value": text, "@language": "zh"}]
 
 
@@ -70,7 +71,7 @@ def _concept(uri: str, label: str) -> dict[str, Any]:
     return {
         "@id": uri,
         "@type": "Concept",
-        f"{_SKOS}prefLabel": _zh(label),
+        f"{_SKOS}prefLabel": zh(label),
         f"{_SKOS}inScheme": {"@id": SCHEME},
     }
 
@@ -91,7 +92,7 @@ def concept_scheme(types: MatterTypes = STANDARD) -> list[dict[str, Any]]:
     scheme = {
         "@id": SCHEME,
         "@type": f"{_SKOS}ConceptScheme",
-        f"{_DCT}title": _zh("政务服务事项代码表"),
+        f"{_DCT}title": zh("政务服务事项代码表"),
     }
     concepts = [
         _concept(concept_uri(slot(t), "matter-type"), types.label_zh(t)) for t in MatterType
@@ -111,8 +112,8 @@ def service_nodes(guide: Guide, types: MatterTypes = STANDARD) -> list[dict[str,
         "@id": uri,
         "@type": "PublicService",
         "PublicService.identifier": str(guide.implementation_code),
-        "PublicService.name": _zh(name),
-        "PublicService.description": _zh(
+        "PublicService.name": zh(name),
+        "PublicService.description": zh(
             f"{type_label}事项“{name}”，实施主体：{guide.agency.name}；"
             f"办理地点：{guide.place}；办理时间：{guide.hours}"
         ),
@@ -135,7 +136,7 @@ def service_nodes(guide: Guide, types: MatterTypes = STANDARD) -> list[dict[str,
                 "@id": requirements[-1],
                 "@type": "Requirement",
                 "Requirement.identifier": f"{guide.implementation_code}-C{number}",
-                "Requirement.name": _zh(condition.text),
+                "Requirement.name": zh(condition.text),
             }
         )
     inputs = []
@@ -151,7 +152,7 @@ def service_nodes(guide: Guide, types: MatterTypes = STANDARD) -> list[dict[str,
                 "@id": inputs[-1],
                 "@type": "Evidence",
                 "Evidence.identifier": code,
-                "Evidence.name": _zh(material.name),
+                "Evidence.name": zh(material.name),
             }
         )
     rules = []
@@ -164,12 +165,12 @@ def service_nodes(guide: Guide, types: MatterTypes = STANDARD) -> list[dict[str,
                 "@id": rules[-1],
                 "@type": "Rule",
                 "Rule.identifier": f"{guide.implementation_code}-L{number}",
-                "Rule.name": _zh(title),
-                "Rule.description": _zh(basis.text or title),
+                "Rule.name": zh(title),
+                "Rule.description": zh(basis.text or title),
                 "Rule.implements": [law],
             }
         )
-        nodes.append({"@id": law, "@type": "LegalResource", f"{_DCT}title": _zh(basis.law)})
+        nodes.append({"@id": law, "@type": "LegalResource", f"{_DCT}title": zh(basis.law)})
     costs = []
     for number, fee in enumerate(guide.fees, start=1):
         costs.append(f"{uri}/fee/{number}")
@@ -177,7 +178,7 @@ def service_nodes(guide: Guide, types: MatterTypes = STANDARD) -> list[dict[str,
             "@id": costs[-1],
             "@type": "Cost",
             "Cost.identifier": f"{guide.implementation_code}-F{number}",
-            "Cost.description": _zh(f"{fee.name}：{fee.standard}"),
+            "Cost.description": zh(f"{fee.name}：{fee.standard}"),
         }
         amount = _AMOUNT.fullmatch(fee.standard.strip())
         if amount:
@@ -195,7 +196,7 @@ def service_nodes(guide: Guide, types: MatterTypes = STANDARD) -> list[dict[str,
             "Channel.type": concept_uri(form, "handling-form"),
         }
         if form is HandlingForm.COUNTER:
-            channel["Channel.description"] = _zh(f"{guide.place}；{guide.hours}")
+            channel["Channel.description"] = zh(f"{guide.place}；{guide.hours}")
         nodes.append(channel)
     service["PublicService.holdsRequirement"] = requirements
     service["PublicService.hasInput"] = inputs
@@ -210,7 +211,7 @@ def service_nodes(guide: Guide, types: MatterTypes = STANDARD) -> list[dict[str,
                 "@id": output,
                 "@type": "Output",
                 "Output.identifier": f"{guide.implementation_code}-R",
-                "Output.name": _zh(guide.result.name),
+                "Output.name": zh(guide.result.name),
             }
         )
     return nodes
@@ -223,7 +224,7 @@ def agency_nodes(uscc: str, name: str) -> list[dict[str, Any]]:
             "@id": agency_uri(uscc),
             "@type": "PublicOrganization",
             "Agent.identifier": uscc,
-            "PublicOrganization.preferredLabel": _zh(name),
+            "PublicOrganization.preferredLabel": zh(name),
             "PublicOrganization.spatial": [region_uri(uscc)],
         },
         {"@id": region_uri(uscc), "@type": "Location", f"{_DCT}identifier": uscc[2:8]},

@@ -13,16 +13,14 @@ import json
 from collections.abc import Sequence
 from typing import Any, Final
 
+from service_codes.formats.cpsv import zh
+
 _DCAT: Final = "http://www.w3.org/ns/dcat#"
 _DCT: Final = "http://purl.org/dc/terms/"
 _FOAF: Final = "http://xmlns.com/foaf/0.1/"
 _XSD: Final = "http://www.w3.org/2001/XMLSchema#"
 _MEDIA: Final = "http://www.iana.org/assignments/media-types/"
 DOCUMENT: Final = "catalog.jsonld"
-
-
-def _zh(text: str) -> list[dict[str, str]]:
-    return [{"@value": text, "@language": "zh"}]
 
 
 def _time(value: str) -> list[dict[str, str]]:
@@ -41,7 +39,7 @@ def to_dcat(
     as ``text/csv``), released at ``released`` (ISO 8601) by ``publisher``."""
     agent = "#publisher"
     graph: list[dict[str, Any]] = [
-        {"@id": agent, "@type": [f"{_FOAF}Agent"], f"{_FOAF}name": _zh(publisher)},
+        {"@id": agent, "@type": [f"{_FOAF}Agent"], f"{_FOAF}name": zh(publisher)},
         {"@id": licence, "@type": [f"{_DCT}LicenseDocument"]},
     ]
     datasets = []
@@ -52,8 +50,8 @@ def to_dcat(
             {
                 "@id": dataset,
                 "@type": [f"{_DCAT}Dataset"],
-                f"{_DCT}title": _zh(name),
-                f"{_DCT}description": _zh(f"{title}：{name}（{path}）"),
+                f"{_DCT}title": zh(name),
+                f"{_DCT}description": zh(f"{title}：{name}（{path}）"),
                 f"{_DCT}publisher": [{"@id": agent}],
                 f"{_DCT}issued": _time(released),
                 f"{_DCAT}distribution": [{"@id": distribution}],
@@ -74,8 +72,8 @@ def to_dcat(
         {
             "@id": "#catalog",
             "@type": [f"{_DCAT}Catalog"],
-            f"{_DCT}title": _zh(title),
-            f"{_DCT}description": _zh(f"{title}的开放数据"),
+            f"{_DCT}title": zh(title),
+            f"{_DCT}description": zh(f"{title}的开放数据"),
             f"{_DCT}publisher": [{"@id": agent}],
             f"{_DCT}issued": _time(released),
             f"{_DCT}modified": _time(released),
