@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+import attrs
 import pytest
 import rdflib
 from click.testing import CliRunner
@@ -78,9 +79,82 @@ def test_the_meaning_reads_back(coded: list[Guide], exported: bytes) -> None:
         inputs = {str(graph.value(e, DCTERMS.title)) for e in graph.objects(service, CPSV.hasInput)}
         assert inputs == {m.name for m in guide.materials}
         costs = {
-            str(graph.value(c, DCTERMS.description)) for c in graph.objects(service, CV.hasCost)
+            str(graph.value(c, DCTERMS.description)).split("\n")[0]
+            for c in graph.objects(service, CV.hasCost)
         }
         assert costs == {f"{f.name}：{f.standard}" for f in guide.fees}
+
+
+def test_contacts_channels_status_and_departments_read_back(
+    coded: list[Guide], exported: bytes
+) -> None:
+    graph = rdflib.Graph().parse(data=exported, format="json-ld")
+    adms_status = rdflib.URIRef("http://www.w3.org/ns/adms#status")
+    for guide in coded:
+        service = rdflib.URIRef(service_uri(guide))
+        status = graph.value(service, adms_status)
+        assert str(status).endswith(f":state:{guide.state.value}")
+        assert (status, RDF.type, SKOS.Concept) in graph
+        description = str(graph.value(service, DCTERMS.description))
+        assert f"法定办结时限：{guide.legal_limit.value}个" in description
+        assert guide.consultation in description and guide.supervision in description
+        phones = {
+            str(t)
+            for point in graph.objects(service, CV.contactPoint)
+            for t in graph.objects(point, CV.telephone)
+        }
+        digits = "".join(c for c in guide.consultation + guide.supervision if c.isdigit())
+        assert phones and all(p.replace("-", "") in digits for p in phones)
+        channels = set(graph.objects(service, CV.hasChannel))
+        assert {rdflib.URIRef(u) for u in guide.online_urls} <= channels
+        for url in guide.online_urls:
+            assert str(graph.value(rdflib.URIRef(url), DCTERMS.type)).endswith(":web")
+        hours = {
+            str(graph.value(h, DCTERMS.description))
+            for c in channels
+            for h in graph.objects(c, CV.openingHours)
+        }
+        assert hours == ({guide.hours} if "counter" in guide.handling_forms else set())
+        participants = [
+            str(graph.value(graph.value(p, CV.hasParticipant), DCTERMS.title))
+            for p in graph.objects(service, CV.hasParticipation)
+        ]
+        named = [guide.competent_department, guide.entrusting_department, *guide.joint_agencies]
+        assert sorted(participants) == sorted(n for n in named if n)
+        laws = set(graph.objects(service, CV.hasLegalResource))
+        assert len(laws) == len(guide.legal_basis)
+
+
+def test_an_online_address_that_is_no_absolute_url_is_kept_in_the_web_channel(
+    coded: list[Guide],
+) -> None:
+    guide = attrs.evolve(coded[1], online_urls=("zwfw.example.cn/item", "https://a.example/"))
+    document = to_cpsv([guide])
+    assert check(document) == []
+    graph = rdflib.Graph().parse(data=document, format="json-ld")
+    channels = set(graph.objects(rdflib.URIRef(service_uri(guide)), CV.hasChannel))
+    assert rdflib.URIRef("https://a.example/") in channels
+    described = {str(graph.value(c, DCTERMS.description)) for c in channels}
+    assert "网上办理地址：zwfw.example.cn/item" in described
+
+
+def test_a_check_in_two_processes_finds_what_one_finds(exported: bytes) -> None:
+    document = json.loads(exported)
+    graph = document["@graph"]
+    identified = [n for n in graph if n["@type"] in ("Requirement", "Evidence", "Rule")]
+    broken = [identified[3], identified[len(identified) // 2], identified[-3]]  # each share
+    for node in broken:
+        for key in [k for k in node if k.endswith(".identifier")]:
+            del node[key]
+    data = json.dumps(document, ensure_ascii=False).encode()
+    alone = check(data)
+    assert [v.focus for v in alone] == sorted(n["@id"] for n in broken)
+    assert check(data, workers=2) == alone
+    # A blank node's label is the document's own: such a document is checked whole.
+    graph[0]["@id"] = "_:service"
+    assert check(json.dumps(document, ensure_ascii=False).encode(), workers=2) == check(
+        json.dumps(document, ensure_ascii=False).encode()
+    )
 
 
 def test_uris_are_made_from_codes_so_they_never_change(coded: list[Guide]) -> None:

@@ -19,6 +19,8 @@ from lxml import html
 from test_review import ID1, MOBILE, SEEDED, STEM, WRONG1, WRONG2, _seed, _waivers
 
 from service_codes.cli import main
+from service_codes.cli.build import check_shapes
+from service_codes.cli.common import Say
 from service_codes.errors import RegistryCorrupt, ServiceCodesError
 from service_codes.formats import read_guide
 from service_codes.formats.shacl import DCAT_SHAPES, check
@@ -505,3 +507,38 @@ def test_the_open_data_is_a_dcat_ap_catalogue_the_official_shapes_accept(bundled
         ("https://example.org/site/data/catalog.jsonld#dataset-matters.csv",
          "http://purl.org/dc/terms/title")
     ]  # fmt: skip
+
+
+def test_publish_check_runs_the_dcat_shapes_and_a_violation_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    catalogue, site = catalogue_copy(tmp_path), tmp_path / "site"
+    args = [
+        "publish",
+        str(catalogue),
+        "--out",
+        str(site),
+        "--publisher",
+        "中心",
+        "--reviewer",
+        "李四",
+    ]
+    code, out, err = run(*args, "--check")
+    assert code == 0, err
+    assert out.splitlines()[-1] == "check: 0 violations of the DCAT-AP 3.0.1 shapes"
+    zh = CliRunner().invoke(main, ["--lang", "zh", *args, "--check"])
+    assert zh.exit_code == 0 and "校验：违反 DCAT-AP 3.0.1 约束 0 处" in zh.stdout
+    document = site / "data" / "catalog.jsonld"
+    data = json.loads(document.read_bytes())
+    dataset = next(n for n in data["@graph"] if n["@id"] == "#dataset-matters.csv")
+    del dataset["http://purl.org/dc/terms/title"]
+    document.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    with pytest.raises(SystemExit) as exited:
+        check_shapes(Say("en"), document, DCAT_SHAPES, "DCAT-AP 3.0.1")
+    assert exited.value.code == 1
+    said = capsys.readouterr()
+    assert (
+        f"{document.resolve().as_uri()}#dataset-matters.csv: http://purl.org/dc/terms/title:"
+        in said.err
+    )
+    assert said.out.strip() == "check: 1 violation of the DCAT-AP 3.0.1 shapes"

@@ -200,6 +200,8 @@ ExportFormat = Literal["json", "xml", "exchange", "xlsx", "cpsv-ap"]
 
 
 def _cpsv(say: Say, catalogue: Path, out: Path, force: bool, location: str, check: bool) -> None:
+    if check:
+        needs_linked_data(say)
     try:
         types = catalogue_types(catalogue)
     except InvalidCodeLists as error:
@@ -209,13 +211,28 @@ def _cpsv(say: Say, catalogue: Path, out: Path, force: bool, location: str, chec
     built = stream(say, catalogue, out, (), workers, False, force, location, [sink])
     document = out / CpsvSink.FILE
     say("export.cpsv", guides=len(sink.guides), all=built.guides, document=document)
-    if not check:
-        return
+    if check:
+        from service_codes.formats.shacl import CPSV_SHAPES
+
+        check_shapes(say, document, CPSV_SHAPES, "CPSV-AP 3.2.0")
+
+
+def needs_linked_data(say: Say) -> None:
+    """Refuse a --check before any work when the linked-data extra is not installed."""
     try:
-        from service_codes.formats.shacl import check as check_shapes
+        import pyshacl  # noqa: F401
+        import rdflib  # noqa: F401
     except ImportError:
         raise Failure(say.text("export.needs-linked-data")) from None
-    found = check_shapes(document.read_bytes())
+
+
+def check_shapes(say: Say, document: Path, shapes: str, name: str) -> None:
+    """Check a written JSON-LD document against official shapes; exit 1 on a violation.
+    Its relative URLs resolve against its own file's URL."""
+    from service_codes.formats.shacl import check
+
+    workers = os.cpu_count() or 1
+    found = check(document.read_bytes(), shapes, base=document.resolve().as_uri(), workers=workers)
     for violation in found:
         say(
             "export.shacl-result",
@@ -225,7 +242,7 @@ def _cpsv(say: Say, catalogue: Path, out: Path, force: bool, location: str, chec
             severity=violation.severity,
             message=violation.message,
         )
-    say("export.shacl", violations=len(found))
+    say("export.shacl", violations=len(found), shapes=name)
     if found:
         sys.exit(1)
 

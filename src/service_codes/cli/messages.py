@@ -117,8 +117,8 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "{focus}：{path}：{message}（{severity}）",
     ),
     "export.shacl": (
-        "check: {violations:violation} of the CPSV-AP 3.2.0 shapes",
-        "校验：违反 CPSV-AP 3.2.0 约束 {violations} 处",
+        "check: {violations:violation} of the {shapes} shapes",
+        "校验：违反 {shapes} 约束 {violations} 处",
     ),
     # lists
     "lists.rows": ("  {title} ({name}): {rows:row}", "  {title}（{name}）：{rows} 行"),

@@ -9,11 +9,13 @@ from pathlib import Path
 import click
 
 from service_codes.build import Built, Listener
-from service_codes.cli.build import CATALOGUE, REGISTRY, guarded
+from service_codes.cli.build import CATALOGUE, REGISTRY, check_shapes, guarded, needs_linked_data
 from service_codes.cli.common import FORCE, Failure, Say, fail, lang_option
 from service_codes.cli.registry import tell_repair
 from service_codes.cli.review import say_findings
 from service_codes.errors import InvalidCodeLists, InvalidReview, RegistryCorrupt
+from service_codes.formats import dcat
+from service_codes.formats.shacl import DCAT_SHAPES
 from service_codes.publish import Publication, ReviewBlocked, publish
 from service_codes.releases import Release, ReleaseLog
 from service_codes.review import REVIEW_FILE
@@ -42,6 +44,12 @@ _KINDS = ("added", "changed", "withdrawn")
     is_flag=True,
     help="Mend a half-written last entry of the release log left by a crash; publish nothing.",
 )
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Then check data/catalog.jsonld against the official DCAT-AP 3.0.1 SHACL shapes"
+    " (needs the linked-data extra); exit 1 on a violation.",
+)
 @FORCE
 @REGISTRY
 @click.pass_obj
@@ -53,6 +61,7 @@ def publish_command(
     reviewer: str,
     show_log: bool,
     repair_log: bool,
+    check: bool,
     force: bool,
     registry_location: str | None,
 ) -> None:
@@ -78,6 +87,8 @@ def publish_command(
         return
     if not publisher.strip() or not reviewer.strip():
         raise Failure(say.text("publish.names"))
+    if check:
+        needs_linked_data(say)
     done: list[Publication] = []
 
     def run(staff: Listener) -> Built:
@@ -136,6 +147,8 @@ def publish_command(
             number=release.number,
             time=release.time,
         )
+    if check:
+        check_shapes(say, out / "data" / dcat.DOCUMENT, DCAT_SHAPES, "DCAT-AP 3.0.1")
 
 
 def _print_log(say: Say, catalogue: Path) -> None:
