@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -16,9 +18,12 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from service_codes.build import build
 from service_codes.cli import main
+from service_codes.errors import InvalidGuide
 from service_codes.formats import read_guide
-from service_codes.formats.cpsv import service_uri, to_cpsv
-from service_codes.formats.shacl import check
+from service_codes.formats.cpsv import to_cpsv
+from service_codes.formats.shacl import _parts, check
+from service_codes.formats.uris import concept_scheme, service_uri
+from service_codes.matter_types import Declared, Family, MatterTypes
 from service_codes.model import Guide
 
 CPSV = rdflib.Namespace("http://purl.org/vocab/cpsv#")
@@ -147,21 +152,96 @@ def test_a_check_in_two_processes_finds_what_one_finds(exported: bytes) -> None:
         for key in [k for k in node if k.endswith(".identifier")]:
             del node[key]
     data = json.dumps(document, ensure_ascii=False).encode()
+    assert len(_parts(data, None, 2)) == 2
     alone = check(data)
     assert [v.focus for v in alone] == sorted(n["@id"] for n in broken)
     assert check(data, workers=2) == alone
-    # A blank node's label is the document's own: such a document is checked whole.
-    graph[0]["@id"] = "_:service"
-    assert check(json.dumps(document, ensure_ascii=False).encode(), workers=2) == check(
-        json.dumps(document, ensure_ascii=False).encode()
-    )
+
+
+def _embedded_second_identifier(exported: bytes) -> dict[str, Any]:
+    """The export where the last requirement is also said, embedded in the first service,
+    with a second identifier: a violation at a node of the other share."""
+    document = json.loads(exported)
+    graph = document["@graph"]
+    last = next(n for n in reversed(graph) if n["@type"] == "Requirement")
+    graph[0]["PublicService.holdsRequirement"] = [
+        {"@id": last["@id"], "Requirement.identifier": "second"}
+    ]
+    return document
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _embedded_second_identifier,
+        lambda e: {**json.loads(e), "@included": [{"@id": "urn:x", "@type": "Cost"}]},
+        lambda e: {**json.loads(e), "@context": [json.loads(e)["@context"], {"id": "@id"}]},
+    ],
+    ids=["embedded node", "included node", "keyword alias"],
+)
+def test_a_graph_that_is_not_flat_is_checked_whole(
+    exported: bytes, change: Callable[[bytes], dict[str, Any]]
+) -> None:
+    data = json.dumps(change(exported), ensure_ascii=False).encode()
+    assert _parts(data, None, 2) == []
+    assert check(data, workers=2) == check(data)
+
+
+def test_the_embedded_node_case_has_its_violation(exported: bytes) -> None:
+    data = json.dumps(_embedded_second_identifier(exported), ensure_ascii=False).encode()
+    assert [(v.path, v.severity) for v in check(data, workers=2)] == [
+        ("http://purl.org/dc/terms/identifier", "Violation")
+    ]
 
 
 def test_uris_are_made_from_codes_so_they_never_change(coded: list[Guide]) -> None:
-    one = json.loads(to_cpsv(coded[:3]))["@graph"]
-    again = json.loads(to_cpsv(reversed(coded[:3])))["@graph"]
-    assert {n["@id"] for n in one} == {n["@id"] for n in again}
-    assert service_uri(coded[0]) == f"urn:service-codes:service:{coded[0].implementation_code}"
+    def services(guides: list[Guide]) -> dict[str, str]:
+        graph = json.loads(to_cpsv(guides))["@graph"]
+        return {
+            n["PublicService.identifier"]: n["@id"]
+            for n in graph
+            if "@type" in n and n["@type"] == "PublicService"
+        }
+
+    whole = services(coded)
+    assert services(coded[5:9]) == {c: whole[c] for c in services(coded[5:9])}
+    assert services(list(reversed(coded[:7]))) == {c: whole[c] for c in services(coded[:7])}
+    assert all(uri == f"urn:service-codes:service:{code}" for code, uri in whole.items())
+
+
+def test_a_guide_without_its_code_or_two_of_one_code_are_refused(coded: list[Guide]) -> None:
+    with pytest.raises(InvalidGuide) as uncoded:
+        to_cpsv([attrs.evolve(coded[0], implementation_code=None)])
+    assert [(p.path, p.rule) for p in uncoded.value.problems] == [
+        ("/implementation_code", "cpsv.uncoded")
+    ]
+    twin = attrs.evolve(coded[1], implementation_code=coded[0].implementation_code)
+    with pytest.raises(InvalidGuide) as repeated:
+        to_cpsv([coded[0], twin])
+    assert [p.rule for p in repeated.value.problems] == ["cpsv.repeated"]
+
+
+def test_the_concept_scheme_names_the_declared_types_of_the_catalogue() -> None:
+    declared = Declared("60", "区级特色事项", Family.PUBLIC_SERVICE)
+    labels = {
+        n["@id"]: n[f"{SKOS}prefLabel"][0]["@value"]
+        for n in concept_scheme(MatterTypes.of({"60": declared}))
+        if n["@type"] == "Concept"
+    }
+    assert labels["urn:service-codes:concept:matter-type:60"] == "区级特色事项"
+    assert "urn:service-codes:concept:matter-type:60" not in {n["@id"] for n in concept_scheme()}
+
+
+def test_check_goes_with_cpsv_ap_only(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["--lang", "en", "export", str(ROOT / "registry"), "--format", "json", "--check",
+               "--out", str(tmp_path / "out")],
+    )  # fmt: skip
+    assert result.exit_code != 0
+    assert "--check checks CPSV-AP linked data: it goes with --format cpsv-ap, not json" in (
+        result.output
+    )
+    assert not (tmp_path / "out").exists()
 
 
 def test_export_writes_the_published_guides_and_checks_them(tmp_path: Path) -> None:

@@ -19,8 +19,8 @@ from lxml import html
 from test_review import ID1, MOBILE, SEEDED, STEM, WRONG1, WRONG2, _seed, _waivers
 
 from service_codes.cli import main
-from service_codes.cli.build import check_shapes
 from service_codes.cli.common import Say
+from service_codes.cli.linked_data import check_shapes
 from service_codes.errors import RegistryCorrupt, ServiceCodesError
 from service_codes.formats import read_guide
 from service_codes.formats.shacl import DCAT_SHAPES, check
@@ -108,6 +108,15 @@ def test_a_changed_guide_is_the_one_change_of_the_next_release_and_no_change_log
     digests = {g.code: g.digest for g in releases[1].guides}
     canonical = (site / "data" / "json" / f"{changed[0]}.json").read_bytes()
     assert digests[changed[0]] == content_digest(canonical)
+    # The open data was first issued at the first release and modified at the second.
+    described = json.loads((site / "data" / "catalog.jsonld").read_bytes())["@graph"]
+    dct = "http://purl.org/dc/terms/"
+    times = {
+        (n[f"{dct}issued"][0]["@value"], n[f"{dct}modified"][0]["@value"])
+        for n in described
+        if f"{dct}issued" in n
+    }
+    assert times == {(releases[0].time, releases[1].time)}
 
 
 def test_a_guide_made_non_public_is_withdrawn_and_its_files_leave_the_site(tmp_path: Path) -> None:
@@ -494,10 +503,16 @@ def test_the_open_data_is_a_dcat_ap_catalogue_the_official_shapes_accept(bundled
     graph = rdflib.Graph().parse(data=document, format="json-ld", publicID=base)
     dcat = rdflib.Namespace("http://www.w3.org/ns/dcat#")
     urls = {str(u) for u in graph.objects(None, dcat.accessURL)}
+    prefix = "https://example.org/site/data/"
     tables = {p.name for p in (bundled / "data").glob("*.csv")}
     assert {u.removeprefix("https://example.org/site/data/") for u in urls} == tables | {
         "json/",
         "xml/",
+    }
+    downloads = {str(u) for u in graph.objects(None, dcat.downloadURL)}
+    files = {p for p in (bundled / "data").rglob("*") if p.is_file()}
+    assert {(bundled / "data" / u.removeprefix(prefix)) for u in downloads} == {
+        p for p in files if p.parent.name in ("json", "xml") or p.suffix == ".csv"
     }
     data = json.loads(document)
     dataset = next(n for n in data["@graph"] if n["@id"] == "#dataset-matters.csv")
@@ -534,7 +549,7 @@ def test_publish_check_runs_the_dcat_shapes_and_a_violation_exits_1(
     del dataset["http://purl.org/dc/terms/title"]
     document.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
     with pytest.raises(SystemExit) as exited:
-        check_shapes(Say("en"), document, DCAT_SHAPES, "DCAT-AP 3.0.1")
+        check_shapes(Say("en"), document, "dcat")
     assert exited.value.code == 1
     said = capsys.readouterr()
     assert (

@@ -96,7 +96,9 @@ class SiteSink:
     ) -> None:
         self.types, self.review_file, self.log, self.out = types, review_file, log, out
         self.publisher, self.reviewer, self.time = publisher, reviewer, time
-        self.previous = log.last()
+        releases = log.releases()
+        self.previous = releases[-1] if releases else None
+        self.first = releases[0] if releases else None  # when the open data was first issued
         self.guides: list[Guide] = []
         self.findings: list[Finding] = []
         self.lists = ListSink(FORMATS, types)
@@ -173,12 +175,17 @@ class SiteSink:
             ("json/", "每份办事指南的规范 JSON", "application/json"),
             ("xml/", "每份办事指南的 XML", "application/xml"),
         ]
+        codes = [entry.code for entry in entries]
         files[f"{DATA}/{dcat.DOCUMENT}"] = dcat.to_dcat(
             title=site.TITLE,
             publisher=self.shown.publisher,
-            released=self.shown.time,
+            issued=(self.first or self.shown).time,
+            modified=self.shown.time,
             licence=open_data.LICENCE[2],
             files=catalogued,
+            downloads={
+                f"{ext}/": [f"{ext}/{code}.{ext}" for code in codes] for ext in ("json", "xml")
+            },
         )
         lists = self.lists.finish()
         files.update({f"{LISTS}/{name}": data for name, data in lists.items()})

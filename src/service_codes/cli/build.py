@@ -27,6 +27,7 @@ from service_codes.cli.common import (
     progress,
     registry_option,
 )
+from service_codes.cli.linked_data import check_shapes, needs_linked_data
 from service_codes.codelists import Scheme
 from service_codes.errors import (
     InvalidCodeLists,
@@ -212,39 +213,7 @@ def _cpsv(say: Say, catalogue: Path, out: Path, force: bool, location: str, chec
     document = out / CpsvSink.FILE
     say("export.cpsv", guides=len(sink.guides), all=built.guides, document=document)
     if check:
-        from service_codes.formats.shacl import CPSV_SHAPES
-
-        check_shapes(say, document, CPSV_SHAPES, "CPSV-AP 3.2.0")
-
-
-def needs_linked_data(say: Say) -> None:
-    """Refuse a --check before any work when the linked-data extra is not installed."""
-    try:
-        import pyshacl  # noqa: F401
-        import rdflib  # noqa: F401
-    except ImportError:
-        raise Failure(say.text("export.needs-linked-data")) from None
-
-
-def check_shapes(say: Say, document: Path, shapes: str, name: str) -> None:
-    """Check a written JSON-LD document against official shapes; exit 1 on a violation.
-    Its relative URLs resolve against its own file's URL."""
-    from service_codes.formats.shacl import check
-
-    workers = os.cpu_count() or 1
-    found = check(document.read_bytes(), shapes, base=document.resolve().as_uri(), workers=workers)
-    for violation in found:
-        say(
-            "export.shacl-result",
-            err=True,
-            focus=violation.focus,
-            path=violation.path or "-",
-            severity=violation.severity,
-            message=violation.message,
-        )
-    say("export.shacl", violations=len(found), shapes=name)
-    if found:
-        sys.exit(1)
+        check_shapes(say, document, "cpsv")
 
 
 def _exchange(
@@ -401,6 +370,8 @@ def export(
         refuse_nested(out / "guides", [catalogue / "guides"])
     except NestedOutput as error:
         raise Failure(say.text("out.inside-source", out=error.out, source=error.source)) from None
+    if check and format_ != "cpsv-ap":
+        raise Failure(say.text("export.check-cpsv-only", format=format_, wanted="cpsv-ap"))
     location = registry_location or str(catalogue)
     workers = os.cpu_count() or 1
     if format_ == "exchange":

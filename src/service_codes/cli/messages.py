@@ -108,6 +108,10 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
         "write: {guides:guide} published of {all} as CPSV-AP to {document}",
         "写出：{all} 份中公开的 {guides} 份办事指南，以 CPSV-AP 写至 {document}",
     ),
+    "export.check-cpsv-only": (
+        "--check checks CPSV-AP linked data: it goes with --format {wanted}, not {format}",
+        "--check 校验 CPSV-AP 关联数据：须与 --format {wanted} 同用，不能用于 {format}",
+    ),
     "export.needs-linked-data": (
         "--check needs pyshacl and rdflib: pip install 'service-codes[linked-data]'",
         "--check 需要 pyshacl 与 rdflib：pip install 'service-codes[linked-data]'",

@@ -17,7 +17,6 @@ See docs/formats.md for every element's property and what CPSV-AP cannot carry.
 
 from __future__ import annotations
 
-import enum
 import json
 import re
 from collections.abc import Iterable
@@ -27,20 +26,26 @@ from typing import Any, Final
 
 from service_codes.codelists import (
     HandlingForm,
-    MaterialKind,
-    MatterState,
     MatterType,
-    ServiceObject,
     label_zh,
+)
+from service_codes.errors import InvalidGuide
+from service_codes.formats.uris import (
+    DCT,
+    ROLES,
+    agency_uri,
+    concept,
+    concept_scheme,
+    concept_uri,
+    region_uri,
+    service_uri,
+    zh,
 )
 from service_codes.matter_types import STANDARD, MatterTypes, slot
 from service_codes.model import Guide, TimeLimit
+from service_codes.rule_kit import problem
 
-BASE: Final = "urn:service-codes:"
-SCHEME: Final = f"{BASE}concepts"
 CNY: Final = "http://publications.europa.eu/resource/authority/currency/CNY"
-_SKOS: Final = "http://www.w3.org/2004/02/skos/core#"
-_DCT: Final = "http://purl.org/dc/terms/"
 # A fee's standard that is one amount in yuan: "10元", "每件 5.5 元" is not.
 _AMOUNT: Final = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*元")
 
@@ -53,38 +58,6 @@ def context() -> dict[str, Any]:
     return found
 
 
-def zh(text: str) -> list[dict[str, str]]:
-    """A Chinese language string, as JSON-LD writes one (the CPSV-AP and DCAT-AP documents)."""
-    return [{"@value": text, "@language": "zh"}]
-
-
-def service_uri(guide: Guide) -> str:
-    return f"{BASE}service:{guide.implementation_code}"
-
-
-def agency_uri(uscc: str) -> str:
-    return f"{BASE}agency:{uscc}"
-
-
-def region_uri(uscc: str) -> str:
-    """The administrative division (行政区划代码) a USCC's third to eighth characters name."""
-    return f"{BASE}region:{uscc[2:8]}"
-
-
-def concept_uri(member: enum.Enum | str, list_name: str) -> str:
-    value = member.value if isinstance(member, enum.Enum) else member
-    return f"{BASE}concept:{list_name}:{value}"
-
-
-def _concept(uri: str, label: str) -> dict[str, Any]:
-    return {
-        "@id": uri,
-        "@type": "Concept",
-        f"{_SKOS}prefLabel": zh(label),
-        f"{_SKOS}inScheme": {"@id": SCHEME},
-    }
-
-
 def duration(limit: TimeLimit) -> str:
     """A time limit as xsd:duration; working days are written as days (xsd has no other).
 
@@ -93,26 +66,6 @@ def duration(limit: TimeLimit) -> str:
     'P20D'
     """
     return f"P{limit.value}D"
-
-
-def concept_scheme(types: MatterTypes = STANDARD) -> list[dict[str, Any]]:
-    """The concept scheme of the code lists a service names: every matter type, service
-    object, handling form, state, material kind and participation role, each a
-    ``skos:Concept``."""
-    scheme = {
-        "@id": SCHEME,
-        "@type": f"{_SKOS}ConceptScheme",
-        f"{_DCT}title": zh("政务服务事项代码表"),
-    }
-    concepts = [
-        _concept(concept_uri(slot(t), "matter-type"), types.label_zh(t)) for t in MatterType
-    ]
-    concepts += [_concept(concept_uri(o, "service-object"), label_zh(o)) for o in ServiceObject]
-    concepts += [_concept(concept_uri(f, "handling-form"), label_zh(f)) for f in HandlingForm]
-    concepts += [_concept(concept_uri(s, "state"), label_zh(s)) for s in MatterState]
-    concepts += [_concept(concept_uri(k, "material-kind"), label_zh(k)) for k in MaterialKind]
-    concepts += [_concept(concept_uri(r, "role"), label) for r, label in ROLES.items()]
-    return [scheme, *concepts]
 
 
 def service_nodes(guide: Guide, types: MatterTypes = STANDARD) -> list[dict[str, Any]]:
@@ -136,9 +89,11 @@ def service_nodes(guide: Guide, types: MatterTypes = STANDARD) -> list[dict[str,
         "PublicService.spatial": [region_uri(guide.agency.uscc)],
     }
     nodes = [service]
-    if not isinstance(guide.matter_type, MatterType):  # a catalogue's own type
+    if types.declaration(guide.matter_type) is None and not isinstance(
+        guide.matter_type, MatterType
+    ):  # a type the catalogue uses without declaring it: not in the scheme
         label = types.label_zh(guide.matter_type)
-        nodes.append(_concept(concept_uri(slot(guide.matter_type), "matter-type"), label))
+        nodes.append(concept(concept_uri(slot(guide.matter_type), "matter-type"), label))
     hours = f"{uri}/hours"
     nodes.append(
         {"@id": hours, "@type": "TemporalEntity", "TemporalEntity.description": zh(guide.hours)}
@@ -248,7 +203,7 @@ def _rules(guide: Guide, uri: str, code: str) -> list[dict[str, Any]]:
                 "Rule.implements": [law],
             }
         )
-        nodes.append({"@id": law, "@type": "LegalResource", f"{_DCT}title": zh(basis.law)})
+        nodes.append({"@id": law, "@type": "LegalResource", f"{DCT}title": zh(basis.law)})
     return nodes
 
 
@@ -303,12 +258,18 @@ def _channels(guide: Guide, uri: str, code: str, hours: str) -> list[dict[str, A
     return nodes
 
 
-# An absolute http(s) URL, which JSON-LD reads as an IRI (a relative one it would resolve).
-_ABSOLUTE: Final = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
+# An absolute http(s) URL of RFC 3986's characters, any % escape whole, one fragment at most.
+_URL_CHARS: Final = r"(?:[A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})"
+_ABSOLUTE: Final = re.compile(
+    rf"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:[/?]{_URL_CHARS}*)?(?:#{_URL_CHARS}*)?"
+)
 
 
-# A telephone number in a contact text: a run of digits and hyphens, not a time of day.
-_TELEPHONE: Final = re.compile(r"(?<![\d:.-])\d[\d-]{3,}\d(?![\d:.-])")
+# A telephone number in a contact text: a landline with or without its area code, a
+# mobile number, a 400/800 line or a five-digit hotline (12345); not a date or a postcode.
+_TELEPHONE: Final = re.compile(
+    r"(?<![\d-])(?:0\d{2,3}-?\d{7,8}|[2-9]\d{6,7}|1[3-9]\d{9}|[48]00-?\d{3}-?\d{4}|1\d{4})(?![\d-])"
+)
 
 
 def _contacts(guide: Guide, uri: str, hours: str) -> list[dict[str, Any]]:
@@ -323,10 +284,6 @@ def _contacts(guide: Guide, uri: str, hours: str) -> list[dict[str, Any]]:
         }
         for kind, text in (("consultation", guide.consultation), ("supervision", guide.supervision))
     ]
-
-
-# The roles an agency other than the implementing one has in a service.
-ROLES: Final = {"competent": "主管部门", "entrusting": "委托部门", "joint": "联办机构"}
 
 
 def _participations(guide: Guide, uri: str, code: str) -> list[dict[str, Any]]:
@@ -369,7 +326,7 @@ def agency_nodes(uscc: str, name: str) -> list[dict[str, Any]]:
             "PublicOrganization.preferredLabel": zh(name),
             "PublicOrganization.spatial": [region_uri(uscc)],
         },
-        {"@id": region_uri(uscc), "@type": "Location", f"{_DCT}identifier": uscc[2:8]},
+        {"@id": region_uri(uscc), "@type": "Location", f"{DCT}identifier": uscc[2:8]},
     ]
 
 
@@ -383,12 +340,22 @@ def to_cpsv(guides: Iterable[Guide], types: MatterTypes = STANDARD) -> bytes:
     for uscc, name in sorted(agencies.items()):
         graph += agency_nodes(uscc, name)
     graph += concept_scheme(types)
-    # A node said twice (a region, CNY) is one node: the first saying is kept.
-    seen: set[str] = set()
-    unique = []
+    # A node said twice (a region, CNY, a portal's URL) is said the same way: one node.
+    # Two guides of one code would say their service twice, differently.
+    nodes: dict[str, dict[str, Any]] = {}
     for node in graph:
-        if node["@id"] not in seen:
-            seen.add(node["@id"])
-            unique.append(node)
+        first = nodes.setdefault(node["@id"], node)
+        if first != node:
+            raise InvalidGuide(
+                [
+                    problem(
+                        "/implementation_code",
+                        "cpsv.repeated",
+                        f"{node['@id']} is said twice, differently: two guides of one code?",
+                        f"{node['@id']} 出现两次且内容不同：两份办事指南同一编码？",
+                    )
+                ]
+            )
+    unique = list(nodes.values())
     document = {"@context": context(), "@graph": unique}
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode()

@@ -2,7 +2,8 @@
 
 ``data/catalog.jsonld`` holds one ``dcat:Catalog`` with a ``dcat:Dataset`` per table (and
 one for each guide format), each with a ``dcat:Distribution``: its access URL, media type,
-licence; the catalogue's publisher and its issued and modified times are the release's.
+licence, download URLs (each file of a folder); every one issued at the first release and
+modified at this one, published by this release's publisher.
 URLs are relative to the document, so they resolve wherever the site is served; a harvester
 reads them against the URL it fetched the document from.
 """
@@ -10,13 +11,12 @@ reads them against the URL it fetched the document from.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from service_codes.formats.cpsv import zh
+from service_codes.formats.uris import DCT, zh
 
 _DCAT: Final = "http://www.w3.org/ns/dcat#"
-_DCT: Final = "http://purl.org/dc/terms/"
 _FOAF: Final = "http://xmlns.com/foaf/0.1/"
 _XSD: Final = "http://www.w3.org/2001/XMLSchema#"
 _MEDIA: Final = "http://www.iana.org/assignments/media-types/"
@@ -31,16 +31,21 @@ def to_dcat(
     *,
     title: str,
     publisher: str,
-    released: str,
+    issued: str,
+    modified: str,
     licence: str,
     files: Sequence[tuple[str, str, str]],
+    downloads: Mapping[str, Sequence[str]] | None = None,
 ) -> bytes:
     """The catalogue of ``files`` (path relative to the data folder, title, media type, such
-    as ``text/csv``), released at ``released`` (ISO 8601) by ``publisher``."""
+    as ``text/csv``) by ``publisher``, first issued at ``issued`` and last released at
+    ``modified`` (ISO 8601). A folder's distribution downloads the files ``downloads`` lists
+    for its path (a harvester cannot list a folder)."""
+    downloads = downloads or {}
     agent = "#publisher"
     graph: list[dict[str, Any]] = [
         {"@id": agent, "@type": [f"{_FOAF}Agent"], f"{_FOAF}name": zh(publisher)},
-        {"@id": licence, "@type": [f"{_DCT}LicenseDocument"]},
+        {"@id": licence, "@type": [f"{DCT}LicenseDocument"]},
     ]
     datasets = []
     for path, name, media in files:
@@ -50,10 +55,11 @@ def to_dcat(
             {
                 "@id": dataset,
                 "@type": [f"{_DCAT}Dataset"],
-                f"{_DCT}title": zh(name),
-                f"{_DCT}description": zh(f"{title}：{name}（{path}）"),
-                f"{_DCT}publisher": [{"@id": agent}],
-                f"{_DCT}issued": _time(released),
+                f"{DCT}title": zh(name),
+                f"{DCT}description": zh(f"{title}：{name}（{path}）"),
+                f"{DCT}publisher": [{"@id": agent}],
+                f"{DCT}issued": _time(issued),
+                f"{DCT}modified": _time(modified),
                 f"{_DCAT}distribution": [{"@id": distribution}],
             }
         )
@@ -62,22 +68,25 @@ def to_dcat(
                 "@id": distribution,
                 "@type": [f"{_DCAT}Distribution"],
                 f"{_DCAT}accessURL": [{"@id": path}],
+                f"{_DCAT}downloadURL": [{"@id": f} for f in downloads.get(path, [path])],
                 f"{_DCAT}mediaType": [{"@id": f"{_MEDIA}{media}"}],
-                f"{_DCT}license": [{"@id": licence}],
+                f"{DCT}license": [{"@id": licence}],
+                f"{DCT}issued": _time(issued),
+                f"{DCT}modified": _time(modified),
             }
         )
-        graph.append({"@id": f"{_MEDIA}{media}", "@type": [f"{_DCT}MediaType"]})
+        graph.append({"@id": f"{_MEDIA}{media}", "@type": [f"{DCT}MediaType"]})
     graph.insert(
         0,
         {
             "@id": "#catalog",
             "@type": [f"{_DCAT}Catalog"],
-            f"{_DCT}title": zh(title),
-            f"{_DCT}description": zh(f"{title}的开放数据"),
-            f"{_DCT}publisher": [{"@id": agent}],
-            f"{_DCT}issued": _time(released),
-            f"{_DCT}modified": _time(released),
-            f"{_DCT}license": [{"@id": licence}],
+            f"{DCT}title": zh(title),
+            f"{DCT}description": zh(f"{title}的开放数据"),
+            f"{DCT}publisher": [{"@id": agent}],
+            f"{DCT}issued": _time(issued),
+            f"{DCT}modified": _time(modified),
+            f"{DCT}license": [{"@id": licence}],
             f"{_DCAT}dataset": datasets,
         },
     )
