@@ -12,7 +12,7 @@ from conftest import ROOT
 
 from service_codes import Registry, from_json, from_xml, to_json
 from service_codes.build import CatalogueInvalid, Listener, build
-from service_codes.manifest import MANIFEST, BuildError
+from service_codes.manifest import MANIFEST, SOURCES, BuildError
 
 sys.path.insert(0, str(ROOT / "bench"))
 import synth
@@ -38,8 +38,13 @@ def catalogue(source: Path, tmp_path: Path) -> Path:
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` by relative path."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    """Every file under ``folder`` by relative path, but this machine's record of the
+    sources' sizes, times and inodes (the same bytes make the same build anywhere else)."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != SOURCES
+    }
 
 
 def ledger(catalogue: Path) -> bytes:

@@ -23,11 +23,11 @@ library version changed since the manifest was written.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import pickle
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
@@ -43,11 +43,14 @@ from service_codes.formats.xml import data_to_xml
 from service_codes.ledger import is_dsn
 from service_codes.manifest import (
     MANIFEST,
+    SOURCES,
     BuildError,
     Format,
     Previous,
+    Stat,
     by_name,
     manifest_header,
+    quoted,
     read_manifest,
 )
 from service_codes.matter_types import MatterTypes, catalogue_types
@@ -59,8 +62,8 @@ from service_codes.output import (
     digest,
     index_line,
     refuse_nested,
-    risk,
     stale,
+    state,
     write_file,
 )
 from service_codes.parallel import executor, ordered
@@ -132,9 +135,11 @@ class Built:
 
 
 class Checked(NamedTuple):
-    """Pass 1's finding on a new or changed guide: its digest and, when valid, its request."""
+    """Pass 1's finding on a new or changed guide: its digest, its source's stat when read
+    and, when valid, its request."""
 
     digest: str
+    stat: Stat
     request: CodeRequest | None
 
     @property
@@ -143,9 +148,11 @@ class Checked(NamedTuple):
         return self.request
 
 
-def _read(path: Path) -> bytes:
+def _read(path: Path) -> tuple[bytes, Stat]:
+    """A source's bytes, and its stat taken as it was read."""
     try:
-        return path.read_bytes()
+        with path.open("rb") as file:
+            return file.read(), Stat.of(os.fstat(file.fileno()))
     except OSError as error:
         raise OSError(f"cannot read {path}: {error.strerror or error}") from None
 
@@ -153,7 +160,9 @@ def _read(path: Path) -> bytes:
 class Findings(NamedTuple):
     """Pass 1's findings on one batch."""
 
-    found: list[Checked | None]  # None for a guide unchanged since the last build
+    # None for a guide unchanged since the last build; its source's new stat when only that
+    # changed; else what was found.
+    found: list[Checked | Stat | None]
     reports: list[tuple[str, Report]]  # the reports that have problems
     at_risk: list[tuple[Path, Risk]]  # outputs that may not be overwritten
 
@@ -164,26 +173,37 @@ def _check_batch(
     mark: Mark,
     suffixes: tuple[str, ...],
     types: MatterTypes,
+    checksum: bool,
     names: Sequence[str],
-    previous: Sequence[str | None],
+    previous: Sequence[tuple[str, Stat] | None],
 ) -> Findings:
-    """Pass 1 over one batch: read and validate each new or changed guide."""
+    """Pass 1 over one batch: read and validate each new or changed guide. A guide whose
+    source has its recorded stat is not read unless ``checksum``."""
     findings = Findings([], [], [])
     for name, before in zip(names, previous, strict=True):
-        data = _read(guides / name)
-        digested = digest(data)
         stem = name[: -len(".json")]
-        targets = [f"guides/{stem}{s}" for s in suffixes]
-        risks = [(out / t, why) for t in targets if (why := risk(out, mark, t)) is not None]
-        if digested == before and not risks and all((out / t).is_file() for t in targets):
-            findings.found.append(None)
+        states = [(t, state(out, mark, t)) for t in (f"guides/{stem}{s}" for s in suffixes)]
+        risks = [(out / t, why) for t, why in states if why == "changed" or why == "foreign"]
+        outputs_kept = all(why == "kept" for _, why in states)
+        if before is not None and outputs_kept and not checksum:
+            try:
+                unchanged = Stat.of(os.stat(guides / name)) == before[1]
+            except OSError:
+                unchanged = False  # read below, to say why
+            if unchanged:
+                findings.found.append(None)
+                continue
+        data, stat = _read(guides / name)
+        digested = digest(data)
+        if before is not None and digested == before[0] and outputs_kept:
+            findings.found.append(stat)
             continue
         findings.at_risk.extend(risks)
         guide, report = read_and_check(data, types)
         if report.problems:
             findings.reports.append((name, report))
         findings.found.append(
-            Checked(digested, code_request(guide) if guide and report.ok else None)
+            Checked(digested, stat, code_request(guide) if guide and report.ok else None)
         )
     return findings
 
@@ -201,7 +221,7 @@ def _write_batch(
     and the coded guides when ``keep`` (for the sinks)."""
     entries, kept = [], []
     for name, expected, answer in zip(names, digests, codes, strict=True):
-        data = _read(guides / name)
+        data, _ = _read(guides / name)
         if digest(data) != expected:
             raise BuildError(
                 f"{guides / name} changed during the build; build again",
@@ -244,6 +264,7 @@ def build(
     force: bool = False,
     registry: str | Path | None = None,
     sinks: Sequence[Sink] = (),
+    checksum: bool = False,
 ) -> Built:
     """Validate, code and write every guide of ``catalogue`` (``guides/*.json``) to ``out``.
 
@@ -255,7 +276,9 @@ def build(
     manifest, and removes the guides of an earlier build whose source is gone. When
     a guide is invalid, raises :class:`CatalogueInvalid` after telling ``listener``
     every report with problems; then nothing is written and no code is issued.
-    ``incremental`` rewrites only the guides whose bytes changed since the last build.
+    ``incremental`` rewrites only the guides whose bytes changed since the last build; a
+    source with the size, time and inode the last build recorded is taken as unchanged
+    without being read, unless ``checksum`` (see :mod:`service_codes.manifest`).
     The output is the same for any number of ``workers``. Files in ``out`` that the
     build did not write, or that changed since, are never overwritten or removed:
     :class:`~service_codes.output.UnsafeWrite` names them all before anything is
@@ -265,6 +288,7 @@ def build(
     guides; a build with sinks is never incremental. With no ``formats`` it writes the
     sinks' files alone: no guides, no index, no manifest.
     """
+    began_ns = time.time_ns()  # before any source is read: the racy window ends here
     formats = tuple(dict.fromkeys(formats))
     listener = listener or Listener()
     guides = catalogue / "guides"
@@ -287,7 +311,7 @@ def build(
     ahead = 2 * max(workers, 1)
     output = Output(out, force=force)
     with executor(workers, len(batches)) as pool, tempfile.TemporaryFile() as spill:
-        checked = _check(pool, batches, guides, output, formats, types, previous, ahead)
+        checked = _check(pool, batches, guides, output, formats, types, previous, ahead, checksum)
         counts = Counts()
         matters: set[MatterRequest] = set()
         at_risk: list[tuple[Path, Risk]] = []
@@ -298,7 +322,7 @@ def build(
                 counts.add(report)
             if not counts.invalid:  # past the first invalid guide, only its reports matter
                 matters.update(f.valid.matter for f in found if isinstance(f, Checked))
-                pickle.dump(found, spill, pickle.HIGHEST_PROTOCOL)
+                pickle.dump([_spilled(f) for f in found], spill, pickle.HIGHEST_PROTOCOL)
             listener.advance("check", len(found))
         if counts.invalid:
             raise CatalogueInvalid(counts, len(names))
@@ -326,11 +350,12 @@ def build(
                 ahead,
                 listener,
                 sinks,
+                began_ns,
             )
             made = {name: data for s in sinks for name, data in s.finish(coder).items()}
         except BaseException:
             # The index and manifest in place stay those of the last whole build.
-            for partial in (".index.json.tmp", f".{MANIFEST}.tmp"):
+            for partial in (".index.json.tmp", f".{MANIFEST}.tmp", f"{SOURCES}.tmp"):
                 (out / partial).unlink(missing_ok=True)
             raise
     _finish(output, [f"guides/{n}" for n in removed] + retired, formats, coder, types, made)
@@ -354,6 +379,7 @@ def _check(
     types: MatterTypes,
     previous: Iterator[Previous] | None,
     ahead: int,
+    checksum: bool,
 ) -> Iterator[tuple[list[Checked | Previous], list[tuple[str, Report]], list[tuple[Path, Risk]]]]:
     """Pass 1: each batch's findings (the manifest's row where a guide is unchanged)."""
     find = by_name(previous)
@@ -362,31 +388,56 @@ def _check(
     def calls() -> Iterator[tuple[Any, Callable[..., Any], tuple[Any, ...]]]:
         for batch in batches:
             rows = [find(name) for name in batch]
-            digests = [row.digest if row else None for row in rows]
-            args = (guides, output.root, output.mark, suffixes, types, batch, digests)
+            before = [(row.digest, row.stat) if row else None for row in rows]
+            args = (guides, output.root, output.mark, suffixes, types, checksum, batch, before)
             yield rows, _check_batch, args
 
     for rows, findings in ordered(pool, calls(), ahead):
-        found = [f if f is not None else row for f, row in zip(findings.found, rows, strict=True)]
+        found = [_finding(f, row) for f, row in zip(findings.found, rows, strict=True)]
         yield found, findings.reports, findings.at_risk
+
+
+# An unchanged guide as pass 1 hands it to pass 2: digest, index entry, stat. A plain tuple
+# pickles eight times faster than a named one, which counts at a million guides.
+Kept = tuple[str, str, tuple[int, int, int]]
+
+
+def _spilled(found: Checked | Previous) -> Checked | Kept:
+    if isinstance(found, Checked):
+        return found
+    stat = found.stat
+    return (found.digest, found.entry, (stat.size, stat.mtime_ns, stat.inode))
+
+
+def _finding(found: Checked | Stat | None, row: Previous | None) -> Checked | Previous:
+    """A guide's finding, the manifest's row where it is unchanged (with its new stat)."""
+    if isinstance(found, Checked):
+        return found
+    assert row is not None, "only a guide of the last build is unchanged"
+    return row if found is None else row._replace(stat=found)
 
 
 def _write(
     pool: Executor,
     registry: Registry,
-    batches: Iterable[tuple[list[str], list[Checked | Previous]]],
+    batches: Iterable[tuple[list[str], list[Checked | Kept]]],
     guides: Path,
     out: Path,
     formats: tuple[Format, ...],
     ahead: int,
     listener: Listener,
     sinks: Sequence[Sink],
+    began_ns: int,
 ) -> int:
-    """Pass 2: code and write what changed; index everything, in name order; feed the sinks."""
+    """Pass 2: code and write what changed; index everything, in name order; feed the sinks.
+    The manifest records each source's stat as of a build begun at ``began_ns``."""
 
-    def calls() -> Iterator[tuple[Any, Callable[..., Any], tuple[Any, ...]]]:
+    def calls() -> Iterator[tuple[Any, Callable[..., Any] | None, Any]]:
         for names, found in batches:
             changed = [(n, f) for n, f in zip(names, found, strict=True) if isinstance(f, Checked)]
+            if not changed and not sinks:
+                yield (names, found), None, ([], [])  # nothing to write: no worker asked
+                continue
             codes = registry.codes_for([f.valid for _, f in changed])
             digests = [f.digest for _, f in changed]
             yield (
@@ -408,6 +459,7 @@ def _write(
         if formats:  # else the sinks are all there is to write
             index = files.enter_context((out / ".index.json.tmp").open("w", encoding="utf-8"))
             manifest = files.enter_context((out / f".{MANIFEST}.tmp").open("w", encoding="utf-8"))
+            sources = files.enter_context((out / f"{SOURCES}.tmp").open("w", encoding="utf-8"))
             index.write("[")
         separator = "\n"
         for (names, found), (entries, kept) in ordered(pool, calls(), ahead):
@@ -421,10 +473,15 @@ def _write(
                 continue
             written = iter(entries)
             for name, finding in zip(names, found, strict=True):
-                entry = next(written) if isinstance(finding, Checked) else finding.entry
+                if isinstance(finding, Checked):
+                    digested, entry, stat = finding.digest, next(written), finding.stat
+                else:
+                    digested, entry, (size, mtime, inode) = finding
+                    stat = Stat(size, mtime, inode)
                 index.write(f"{separator}{entry}")
                 separator = ",\n"
-                manifest.write(f"{finding.digest}\t{json.dumps(name)}\t{entry}\n")
+                manifest.write(f"{digested}\t{quoted(name)}\t{entry}\n")
+                sources.write(stat.row(digested, began_ns))
         if formats:
             index.write("\n]\n")
     return rebuilt
@@ -463,5 +520,6 @@ def _finish(
         manifest.write(manifest_header(formats, registry, types) + "\n")
         shutil.copyfileobj(body, manifest)
     os.replace(out / f".{MANIFEST}.new", out / MANIFEST)
+    os.replace(out / f"{SOURCES}.tmp", out / SOURCES)
     rows.unlink()
     output.close(folders=folders)

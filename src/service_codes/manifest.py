@@ -3,11 +3,22 @@
 Its first line records what the build depended on (the library's version, the formats, the
 ledger's head and the declared matter types); each further line a guide's digest, name and
 index entry, in name order. A build whose header differs starts afresh.
+
+Beside it, ``OUT/.sources.tsv`` records, line for line, each source's digest with the size,
+modification time (ns) and inode it had when read: this machine's view of the files, kept
+apart so that the manifest is the same wherever the catalogue is built. An incremental build
+takes a source whose stat is the recorded one as unchanged without reading it, as git's
+index and rsync do. A file edited within the file system's timestamp granularity of being
+read keeps its time (git's "racy" case), so a source modified that shortly before the build
+began is recorded *smudged* (size -1): the next build reads it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import re
 from collections.abc import Callable, Iterator
 from importlib.metadata import version
 from pathlib import Path
@@ -22,6 +33,10 @@ if TYPE_CHECKING:
 Format = Literal["json", "xml"]
 FORMATS: Final = ("json", "xml")
 MANIFEST: Final = "manifest.tsv"
+SOURCES: Final = ".sources.tsv"
+# A source modified less than this before the build began may be edited again without its
+# time changing: the coarsest timestamps in use (FAT's 2 s), with the kernel clock's lag.
+RACY_NS: Final = 3_000_000_000
 
 
 class BuildError(ServiceCodesError):
@@ -53,12 +68,34 @@ def previous_formats(out: Path) -> tuple[Format, ...] | None:
     return tuple(known) or None
 
 
+class Stat(NamedTuple):
+    """What an incremental build compares of a source before reading it."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+
+    @classmethod
+    def of(cls, result: os.stat_result) -> Stat:
+        return cls(result.st_size, result.st_mtime_ns, result.st_ino)
+
+    def row(self, digest: str, began_ns: int) -> str:
+        """The line of ``.sources.tsv`` for a source of ``digest`` read by a build begun at
+        ``began_ns``: smudged when it changed so shortly before that an edit may keep its time."""
+        size = -1 if self.mtime_ns > began_ns - RACY_NS else self.size
+        return f"{digest}\t{size}\t{self.mtime_ns}\t{self.inode}\n"
+
+
+UNKNOWN: Final = Stat(-1, 0, 0)  # matches no file: its source is read
+
+
 class Previous(NamedTuple):
-    """One guide in the manifest of the last build."""
+    """One guide in the manifest of the last build, with its source's recorded stat."""
 
     name: str
     digest: str
     entry: str
+    stat: Stat = UNKNOWN
 
 
 def read_manifest(out: Path, header: str) -> Iterator[Previous] | None:
@@ -72,11 +109,13 @@ def read_manifest(out: Path, header: str) -> Iterator[Previous] | None:
         return None
 
     def rows() -> Iterator[Previous]:
-        with file:
+        with file, _stats(out) as stats:
             for number, line in enumerate(file, start=2):
                 try:
                     digest, name, entry = line.rstrip("\n").split("\t")
-                    yield Previous(json.loads(name), digest, entry)
+                    plain = _PLAIN.fullmatch(name)
+                    name = plain.group(1) if plain else json.loads(name)
+                    yield Previous(name, digest, entry, stats(digest))
                 except ValueError:
                     raise BuildError(
                         f"{out / MANIFEST} is damaged at line {number};"
@@ -85,6 +124,37 @@ def read_manifest(out: Path, header: str) -> Iterator[Previous] | None:
                     ) from None
 
     return rows()
+
+
+# A name JSON writes between quotes as it is: printable ASCII but quotes and backslashes.
+_PLAIN: Final = re.compile(r'"([ !#-\[\]-~]*)"')
+
+
+def quoted(name: str) -> str:
+    """A source's name as the manifest writes it: a JSON string (``json.dumps``)."""
+    return f'"{name}"' if _PLAIN.fullmatch(f'"{name}"') else json.dumps(name)
+
+
+@contextlib.contextmanager
+def _stats(out: Path) -> Iterator[Callable[[str], Stat]]:
+    """The recorded stat of each next manifest row, given its digest: UNKNOWN where the
+    sources file is missing, damaged, or not of these rows (a build cut short between the
+    two files), so that the source is read."""
+    try:
+        file = (out / SOURCES).open(encoding="utf-8")
+    except OSError:
+        yield lambda digest: UNKNOWN
+        return
+
+    def stat(digest: str) -> Stat:
+        try:
+            recorded, size, mtime, inode = file.readline().rstrip("\n").split("\t")
+            return Stat(int(size), int(mtime), int(inode)) if recorded == digest else UNKNOWN
+        except ValueError:
+            return UNKNOWN
+
+    with file:
+        yield stat
 
 
 def by_name(rows: Iterator[Previous] | None) -> Callable[[str], Previous | None]:

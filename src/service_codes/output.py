@@ -17,7 +17,6 @@ run would read the output as source.
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import json
 import os
@@ -94,21 +93,28 @@ class Mark:
 
 def risk(root: Path, mark: Mark, relative: str) -> Risk | None:
     """Why overwriting or removing ``root/relative`` would lose something, or None."""
+    found = state(root, mark, relative)
+    return found if found == "changed" or found == "foreign" else None
+
+
+def state(root: Path, mark: Mark, relative: str) -> Risk | Literal["missing", "kept"]:
+    """What ``root/relative`` is: missing, kept as the last command wrote it, or at risk
+    (one stat of the file, or a read when the mark records its digest)."""
     path = root / relative
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except FileNotFoundError:
-        return None
+        return "missing"
     if path.name.startswith(".") and path.name.endswith(".tmp"):
-        return None  # a write of ours a crash cut short (write_file's name for it)
+        return "kept"  # a write of ours a crash cut short (write_file's name for it)
     recorded = mark.files.get(relative)
     if recorded is not None:
-        return None if digest(path.read_bytes()) == recorded else "changed"
+        return "kept" if digest(path.read_bytes()) == recorded else "changed"
     parent = relative.rpartition("/")[0]
     if mark.mtime_ns and parent in mark.folders:
         # Strictly older than the mark: a file written in the mark's own clock tick may
         # be an edit made just after it (git's "racy" case), so it is compared as changed.
-        return None if stat.st_mtime_ns < mark.mtime_ns else "changed"
+        return "kept" if stat.st_mtime_ns < mark.mtime_ns else "changed"
     return "foreign"
 
 
@@ -210,21 +216,18 @@ def write_file(path: Path, data: bytes) -> bool:
 
 
 def stale(folder: Path, names: list[str], suffixes: tuple[str, ...]) -> list[str]:
-    """Guides (``.json``/``.xml``) in ``folder`` whose source is not in sorted ``names``
+    """Guides (``.json``/``.xml``) in ``folder`` whose source is not in ``names``
     (``STEM.json``) or whose format is not among ``suffixes``: what a build removes."""
-    found = []
     try:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                stem, _, suffix = entry.name.rpartition(".")
-                if suffix not in ("json", "xml") or not entry.is_file():
-                    continue
-                source = f"{stem}.json"
-                at = bisect.bisect_left(names, source)
-                if f".{suffix}" not in suffixes or at == len(names) or names[at] != source:
-                    found.append(entry.name)
+        present = set(os.listdir(folder))
     except FileNotFoundError:
-        pass
+        return []
+    expected = {f"{name[: -len('.json')]}{suffix}" for name in names for suffix in suffixes}
+    found = [
+        name
+        for name in present - expected
+        if name.rpartition(".")[2] in ("json", "xml") and os.path.isfile(folder / name)
+    ]
     return sorted(found)
 
 

@@ -36,12 +36,20 @@ def executor(workers: int, batches: int) -> Executor:
 
 
 def ordered(
-    pool: Executor, calls: Iterable[tuple[Any, Callable[..., Any], tuple[Any, ...]]], ahead: int
+    pool: Executor,
+    calls: Iterable[tuple[Any, Callable[..., Any] | None, Any]],
+    ahead: int,
 ) -> Iterator[tuple[Any, Any]]:
-    """(context, result) of each (context, function, arguments) in order, ``ahead`` at a time."""
+    """(context, result) of each (context, function, arguments) in order, ``ahead`` at a time;
+    a call whose function is None has its result already: ``arguments``."""
     running: deque[tuple[Any, Future[Any]]] = deque()
     for context, fn, args in calls:
-        running.append((context, pool.submit(fn, *args)))
+        if fn is None:
+            done: Future[Any] = Future()
+            done.set_result(args)
+            running.append((context, done))
+        else:
+            running.append((context, pool.submit(fn, *args)))
         if len(running) >= ahead:
             context, future = running.popleft()
             yield context, future.result()

@@ -135,6 +135,7 @@ def stream(
     force: bool,
     location: str,
     sinks: Sequence[Sink] = (),
+    checksum: bool = False,
 ) -> Built:
     """Build through the streaming pipeline (see ``service_codes.build``); say what was
     validated and coded, leaving what was written to the caller."""
@@ -150,6 +151,7 @@ def stream(
             force=force,
             registry=location,
             sinks=sinks,
+            checksum=checksum,
         )
 
     return guarded(say, catalogue, out, location, run)
@@ -286,7 +288,13 @@ def _out(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 @click.option(
     "--incremental",
     is_flag=True,
-    help="Rewrite only the guides whose file changed since the last build into --out.",
+    help="Rewrite only the guides whose file changed since the last build into --out; a file"
+    " with the size, time and inode the last build recorded is not read.",
+)
+@click.option(
+    "--checksum",
+    is_flag=True,
+    help="With --incremental: read and hash every guide, trusting no file's size and time.",
 )
 @FORCE
 @REGISTRY
@@ -298,6 +306,7 @@ def build_command(
     formats: tuple[Format, ...],
     workers: int,
     incremental: bool,
+    checksum: bool,
     force: bool,
     registry_location: str | None,
 ) -> None:
@@ -317,7 +326,9 @@ def build_command(
         if before:
             say("build.formats-kept", formats=say.join(before), out=out)
     location = registry_location or str(catalogue)
-    built = stream(say, catalogue, out, formats, workers, incremental, force, location)
+    built = stream(
+        say, catalogue, out, formats, workers, incremental, force, location, checksum=checksum
+    )
     _say_written(say, out, formats, built)
 
 
