@@ -42,16 +42,17 @@ from service_codes.formats.json import data_to_json
 from service_codes.formats.xml import data_to_xml
 from service_codes.ledger import is_dsn
 from service_codes.manifest import (
+    DIGEST,
     MANIFEST,
     SOURCES,
     BuildError,
     Format,
-    Previous,
+    Recorded,
     Stat,
-    by_name,
     manifest_header,
     quoted,
     read_manifest,
+    spans,
 )
 from service_codes.matter_types import MatterTypes, catalogue_types
 from service_codes.model import Guide
@@ -157,12 +158,15 @@ def _read(path: Path) -> tuple[bytes, Stat]:
         raise OSError(f"cannot read {path}: {error.strerror or error}") from None
 
 
+# An unchanged guide as pass 1 hands it to pass 2: its manifest line and sources line, to
+# be written again as they are (plain strings: they pickle fast, which counts at a million).
+Kept = tuple[str, str]
+
+
 class Findings(NamedTuple):
     """Pass 1's findings on one batch."""
 
-    # None for a guide unchanged since the last build; its source's new stat when only that
-    # changed; else what was found.
-    found: list[Checked | Stat | None]
+    found: list[Checked | Kept]
     reports: list[tuple[str, Report]]  # the reports that have problems
     at_risk: list[tuple[Path, Risk]]  # outputs that may not be overwritten
 
@@ -174,29 +178,43 @@ def _check_batch(
     suffixes: tuple[str, ...],
     types: MatterTypes,
     checksum: bool,
+    began_ns: int,
     names: Sequence[str],
-    previous: Sequence[tuple[str, Stat] | None],
+    rows: Sequence[Recorded],
 ) -> Findings:
-    """Pass 1 over one batch: read and validate each new or changed guide. A guide whose
-    source has its recorded stat is not read unless ``checksum``."""
+    """Pass 1 over one batch, joined with the last build's ``rows`` of its names: read and
+    validate each new or changed guide. A guide whose source has its recorded stat is not
+    read unless ``checksum``."""
     findings = Findings([], [], [])
-    for name, before in zip(names, previous, strict=True):
+    recorded = iter(rows)
+    row = next(recorded, None)
+    # Paths as strings and one stat each: this loop runs for every guide of an unchanged
+    # catalogue, where it is all the build does.
+    folder, written = f"{out}/guides/", mark.mtime_ns if "guides" in mark.folders else 0
+    for name in names:
+        while row is not None and row.name < name:
+            row = next(recorded, None)
+        before = row if row is not None and row.name == name else None
         stem = name[: -len(".json")]
+        if before is not None and not checksum and written:
+            try:
+                unchanged = Stat.of(os.stat(f"{guides}/{name}")) == before.stat and all(
+                    f"guides/{stem}{s}" not in mark.files  # those state() compares by digest
+                    and os.stat(f"{folder}{stem}{s}").st_mtime_ns < written
+                    for s in suffixes
+                )
+            except OSError:
+                unchanged = False  # looked at again below
+            if unchanged:
+                findings.found.append((before.line, before.stat_line))
+                continue
         states = [(t, state(out, mark, t)) for t in (f"guides/{stem}{s}" for s in suffixes)]
         risks = [(out / t, why) for t, why in states if why == "changed" or why == "foreign"]
         outputs_kept = all(why == "kept" for _, why in states)
-        if before is not None and outputs_kept and not checksum:
-            try:
-                unchanged = Stat.of(os.stat(guides / name)) == before[1]
-            except OSError:
-                unchanged = False  # read below, to say why
-            if unchanged:
-                findings.found.append(None)
-                continue
         data, stat = _read(guides / name)
         digested = digest(data)
-        if before is not None and digested == before[0] and outputs_kept:
-            findings.found.append(stat)
+        if before is not None and digested == before.digest and outputs_kept:
+            findings.found.append((before.line, stat.row(digested, began_ns)))
             continue
         findings.at_risk.extend(risks)
         guide, report = read_and_check(data, types)
@@ -311,7 +329,9 @@ def build(
     ahead = 2 * max(workers, 1)
     output = Output(out, force=force)
     with executor(workers, len(batches)) as pool, tempfile.TemporaryFile() as spill:
-        checked = _check(pool, batches, guides, output, formats, types, previous, ahead, checksum)
+        checked = _check(
+            pool, batches, guides, output, formats, types, previous, ahead, checksum, began_ns
+        )
         counts = Counts()
         matters: set[MatterRequest] = set()
         at_risk: list[tuple[Path, Risk]] = []
@@ -322,7 +342,7 @@ def build(
                 counts.add(report)
             if not counts.invalid:  # past the first invalid guide, only its reports matter
                 matters.update(f.valid.matter for f in found if isinstance(f, Checked))
-                pickle.dump([_spilled(f) for f in found], spill, pickle.HIGHEST_PROTOCOL)
+                pickle.dump(found, spill, pickle.HIGHEST_PROTOCOL)
             listener.advance("check", len(found))
         if counts.invalid:
             raise CatalogueInvalid(counts, len(names))
@@ -377,44 +397,22 @@ def _check(
     output: Output,
     formats: tuple[Format, ...],
     types: MatterTypes,
-    previous: Iterator[Previous] | None,
+    previous: Iterator[Recorded] | None,
     ahead: int,
     checksum: bool,
-) -> Iterator[tuple[list[Checked | Previous], list[tuple[str, Report]], list[tuple[Path, Risk]]]]:
-    """Pass 1: each batch's findings (the manifest's row where a guide is unchanged)."""
-    find = by_name(previous)
+    began_ns: int,
+) -> Iterator[Findings]:
+    """Pass 1: each batch's findings, joined with the last build's rows by its workers."""
     suffixes = tuple(f".{f}" for f in formats)
 
     def calls() -> Iterator[tuple[Any, Callable[..., Any], tuple[Any, ...]]]:
-        for batch in batches:
-            rows = [find(name) for name in batch]
-            before = [(row.digest, row.stat) if row else None for row in rows]
-            args = (guides, output.root, output.mark, suffixes, types, checksum, batch, before)
-            yield rows, _check_batch, args
+        for batch, rows in zip(batches, spans(previous, batches), strict=True):
+            mark = output.mark
+            args = (guides, output.root, mark, suffixes, types, checksum, began_ns, batch, rows)
+            yield None, _check_batch, args
 
-    for rows, findings in ordered(pool, calls(), ahead):
-        found = [_finding(f, row) for f, row in zip(findings.found, rows, strict=True)]
-        yield found, findings.reports, findings.at_risk
-
-
-# An unchanged guide as pass 1 hands it to pass 2: digest, index entry, stat. A plain tuple
-# pickles eight times faster than a named one, which counts at a million guides.
-Kept = tuple[str, str, tuple[int, int, int]]
-
-
-def _spilled(found: Checked | Previous) -> Checked | Kept:
-    if isinstance(found, Checked):
-        return found
-    stat = found.stat
-    return (found.digest, found.entry, (stat.size, stat.mtime_ns, stat.inode))
-
-
-def _finding(found: Checked | Stat | None, row: Previous | None) -> Checked | Previous:
-    """A guide's finding, the manifest's row where it is unchanged (with its new stat)."""
-    if isinstance(found, Checked):
-        return found
-    assert row is not None, "only a guide of the last build is unchanged"
-    return row if found is None else row._replace(stat=found)
+    for _, findings in ordered(pool, calls(), ahead):
+        yield findings
 
 
 def _write(
@@ -474,14 +472,16 @@ def _write(
             written = iter(entries)
             for name, finding in zip(names, found, strict=True):
                 if isinstance(finding, Checked):
-                    digested, entry, stat = finding.digest, next(written), finding.stat
+                    entry = next(written)
+                    manifest.write(f"{finding.digest}\t{quoted(name)}\t{entry}\n")
+                    sources.write(finding.stat.row(finding.digest, began_ns))
                 else:
-                    digested, entry, (size, mtime, inode) = finding
-                    stat = Stat(size, mtime, inode)
+                    line, stat_line = finding
+                    entry = line[line.index("\t", DIGEST + 1) + 1 : -1]
+                    manifest.write(line)
+                    sources.write(stat_line)
                 index.write(f"{separator}{entry}")
                 separator = ",\n"
-                manifest.write(f"{digested}\t{quoted(name)}\t{entry}\n")
-                sources.write(stat.row(digested, began_ns))
         if formats:
             index.write("\n]\n")
     return rebuilt

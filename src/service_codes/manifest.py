@@ -19,7 +19,7 @@ import contextlib
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal, NamedTuple
@@ -89,16 +89,37 @@ class Stat(NamedTuple):
 UNKNOWN: Final = Stat(-1, 0, 0)  # matches no file: its source is read
 
 
-class Previous(NamedTuple):
-    """One guide in the manifest of the last build, with its source's recorded stat."""
+class Recorded(NamedTuple):
+    """One guide of the last build, as its two files hold it: its name, its manifest line
+    and its sources line ("" where that file has none), both with their newline."""
 
     name: str
-    digest: str
-    entry: str
-    stat: Stat = UNKNOWN
+    line: str
+    stat_line: str
+
+    @property
+    def digest(self) -> str:
+        return self.line[:DIGEST]
+
+    @property
+    def entry(self) -> str:
+        return self.line[self.line.index("\t", DIGEST + 1) + 1 : -1]
+
+    @property
+    def stat(self) -> Stat:
+        """The recorded stat: UNKNOWN where the sources file is missing, damaged or not of
+        this row (a build cut short between the two files), so that the source is read."""
+        try:
+            digest, size, mtime, inode = self.stat_line.rstrip("\n").split("\t")
+            return Stat(int(size), int(mtime), int(inode)) if digest == self.digest else UNKNOWN
+        except ValueError:
+            return UNKNOWN
 
 
-def read_manifest(out: Path, header: str) -> Iterator[Previous] | None:
+DIGEST: Final = 32  # hex digits of a digest (BLAKE2b-128), which starts a manifest line
+
+
+def read_manifest(out: Path, header: str) -> Iterator[Recorded] | None:
     """The last build's guides in name order, if its manifest fits this build; else None."""
     try:
         file = (out / MANIFEST).open(encoding="utf-8")
@@ -108,67 +129,58 @@ def read_manifest(out: Path, header: str) -> Iterator[Previous] | None:
         file.close()
         return None
 
-    def rows() -> Iterator[Previous]:
-        with file, _stats(out) as stats:
+    def rows() -> Iterator[Recorded]:
+        with file, _lines(out / SOURCES) as stat_lines:
             for number, line in enumerate(file, start=2):
                 try:
-                    digest, name, entry = line.rstrip("\n").split("\t")
-                    plain = _PLAIN.fullmatch(name)
-                    name = plain.group(1) if plain else json.loads(name)
-                    yield Previous(name, digest, entry, stats(digest))
+                    # DIGEST hex digits, a tab, the name as a JSON string, a tab, the entry.
+                    quoted_name = line[DIGEST + 1 : line.index("\t", DIGEST + 1)]
+                    if line[DIGEST] != "\t" or quoted_name[:1] != '"':
+                        raise ValueError(line)
+                    name = quoted_name[1:-1] if "\\" not in quoted_name else json.loads(quoted_name)
                 except ValueError:
                     raise BuildError(
                         f"{out / MANIFEST} is damaged at line {number};"
                         " build without --incremental",
                         f"{out / MANIFEST} 第 {number} 行已损坏，请不带 --incremental 重新构建",
                     ) from None
+                yield Recorded(name, line, next(stat_lines, ""))
 
     return rows()
 
 
+@contextlib.contextmanager
+def _lines(path: Path) -> Iterator[Iterator[str]]:
+    """The lines of a file; none when it cannot be read."""
+    try:
+        file = path.open(encoding="utf-8")
+    except OSError:
+        yield iter(())
+        return
+    with file:
+        yield iter(file)
+
+
 # A name JSON writes between quotes as it is: printable ASCII but quotes and backslashes.
-_PLAIN: Final = re.compile(r'"([ !#-\[\]-~]*)"')
+_PLAIN: Final = re.compile(r"[ !#-\[\]-~]*")
 
 
 def quoted(name: str) -> str:
     """A source's name as the manifest writes it: a JSON string (``json.dumps``)."""
-    return f'"{name}"' if _PLAIN.fullmatch(f'"{name}"') else json.dumps(name)
+    return f'"{name}"' if _PLAIN.fullmatch(name) else json.dumps(name)
 
 
-@contextlib.contextmanager
-def _stats(out: Path) -> Iterator[Callable[[str], Stat]]:
-    """The recorded stat of each next manifest row, given its digest: UNKNOWN where the
-    sources file is missing, damaged, or not of these rows (a build cut short between the
-    two files), so that the source is read."""
-    try:
-        file = (out / SOURCES).open(encoding="utf-8")
-    except OSError:
-        yield lambda digest: UNKNOWN
-        return
-
-    def stat(digest: str) -> Stat:
-        try:
-            recorded, size, mtime, inode = file.readline().rstrip("\n").split("\t")
-            return Stat(int(size), int(mtime), int(inode)) if recorded == digest else UNKNOWN
-        except ValueError:
-            return UNKNOWN
-
-    with file:
-        yield stat
-
-
-def by_name(rows: Iterator[Previous] | None) -> Callable[[str], Previous | None]:
-    """Find rows by name, for names asked in increasing order (a merge join)."""
-    pending: Previous | None = None
-
-    def find(name: str) -> Previous | None:
-        nonlocal pending
-        if rows is None:
-            return None
-        while pending is None or pending.name < name:
-            pending = next(rows, None)
-            if pending is None:
-                return None
-        return pending if pending.name == name else None
-
-    return find
+def spans(
+    rows: Iterator[Recorded] | None, batches: Iterable[Sequence[str]]
+) -> Iterator[list[Recorded]]:
+    """For each batch of sorted names, the rows of names from its first to its last: the
+    rows a worker joins the batch with (rows of names no longer built are passed over)."""
+    source = rows if rows is not None else iter(())
+    pending = next(source, None)
+    for batch in batches:
+        span: list[Recorded] = []
+        while pending is not None and pending.name <= batch[-1]:
+            if pending.name >= batch[0]:
+                span.append(pending)
+            pending = next(source, None)
+        yield span
