@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any, Final, Literal, NamedTuple
 
 import attrs
@@ -171,6 +172,11 @@ class Findings(NamedTuple):
     at_risk: list[tuple[Path, Risk]]  # outputs that may not be overwritten
 
 
+def _older(output: os.stat_result, mark_ns: int) -> bool:
+    """Whether an output is a file older than the mark: as the last build wrote it."""
+    return S_ISREG(output.st_mode) and output.st_mtime_ns < mark_ns
+
+
 def _check_batch(
     guides: Path,
     out: Path,
@@ -200,7 +206,7 @@ def _check_batch(
             try:
                 unchanged = Stat.of(os.stat(f"{guides}/{name}")) == before.stat and all(
                     f"guides/{stem}{s}" not in mark.files  # those state() compares by digest
-                    and os.stat(f"{folder}{stem}{s}").st_mtime_ns < written
+                    and _older(os.stat(f"{folder}{stem}{s}"), written)
                     for s in suffixes
                 )
             except OSError:

@@ -5,12 +5,12 @@ ledger's head and the declared matter types); each further line a guide's digest
 index entry, in name order. A build whose header differs starts afresh.
 
 Beside it, ``OUT/.sources.tsv`` records, line for line, each source's digest with the size,
-modification time (ns) and inode it had when read: this machine's view of the files, kept
-apart so that the manifest is the same wherever the catalogue is built. An incremental build
-takes a source whose stat is the recorded one as unchanged without reading it, as git's
-index and rsync do. A file edited within the file system's timestamp granularity of being
-read keeps its time (git's "racy" case), so a source modified that shortly before the build
-began is recorded *smudged* (size -1): the next build reads it.
+modification and change times (ns) and inode it had when read: this machine's view of the
+files, kept apart so that the manifest is the same wherever the catalogue is built. An
+incremental build takes a source whose stat is the recorded one as unchanged without reading
+it, as git's index and rsync do. A file edited within the file system's timestamp granularity
+of being read keeps its times (git's "racy" case), so a source changed that shortly before
+the build began is recorded *smudged* (size -1): the next build reads it.
 """
 
 from __future__ import annotations
@@ -73,20 +73,22 @@ class Stat(NamedTuple):
 
     size: int
     mtime_ns: int
+    ctime_ns: int  # as git does: any write or utime sets it, and no one can set it back
     inode: int
 
     @classmethod
     def of(cls, result: os.stat_result) -> Stat:
-        return cls(result.st_size, result.st_mtime_ns, result.st_ino)
+        return cls(result.st_size, result.st_mtime_ns, result.st_ctime_ns, result.st_ino)
 
     def row(self, digest: str, began_ns: int) -> str:
         """The line of ``.sources.tsv`` for a source of ``digest`` read by a build begun at
         ``began_ns``: smudged when it changed so shortly before that an edit may keep its time."""
-        size = -1 if self.mtime_ns > began_ns - RACY_NS else self.size
-        return f"{digest}\t{size}\t{self.mtime_ns}\t{self.inode}\n"
+        changed = max(self.mtime_ns, self.ctime_ns)
+        size = -1 if changed > began_ns - RACY_NS else self.size
+        return f"{digest}\t{size}\t{self.mtime_ns}\t{self.ctime_ns}\t{self.inode}\n"
 
 
-UNKNOWN: Final = Stat(-1, 0, 0)  # matches no file: its source is read
+UNKNOWN: Final = Stat(-1, 0, 0, 0)  # matches no file: its source is read
 
 
 class Recorded(NamedTuple):
@@ -110,8 +112,9 @@ class Recorded(NamedTuple):
         """The recorded stat: UNKNOWN where the sources file is missing, damaged or not of
         this row (a build cut short between the two files), so that the source is read."""
         try:
-            digest, size, mtime, inode = self.stat_line.rstrip("\n").split("\t")
-            return Stat(int(size), int(mtime), int(inode)) if digest == self.digest else UNKNOWN
+            digest, *stat = self.stat_line.rstrip("\n").split("\t")
+            size, mtime, ctime, inode = map(int, stat)
+            return Stat(size, mtime, ctime, inode) if digest == self.digest else UNKNOWN
         except ValueError:
             return UNKNOWN
 
@@ -135,7 +138,8 @@ def read_manifest(out: Path, header: str) -> Iterator[Recorded] | None:
                 try:
                     # DIGEST hex digits, a tab, the name as a JSON string, a tab, the entry.
                     quoted_name = line[DIGEST + 1 : line.index("\t", DIGEST + 1)]
-                    if line[DIGEST] != "\t" or quoted_name[:1] != '"':
+                    whole = line.endswith("\n") and line.count("\t") == 2  # copied as it is
+                    if not whole or line[DIGEST] != "\t" or not _QUOTED.fullmatch(quoted_name):
                         raise ValueError(line)
                     name = quoted_name[1:-1] if "\\" not in quoted_name else json.loads(quoted_name)
                 except ValueError:
@@ -161,6 +165,8 @@ def _lines(path: Path) -> Iterator[Iterator[str]]:
         yield iter(file)
 
 
+# A JSON string as json.dumps writes one, on one line.
+_QUOTED: Final = re.compile(r'"(?:[^"\\\x00-\x1f]|\\.)*"')
 # A name JSON writes between quotes as it is: printable ASCII but quotes and backslashes.
 _PLAIN: Final = re.compile(r"[ !#-\[\]-~]*")
 

@@ -17,12 +17,14 @@ run would read the output as source.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import os
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from stat import S_ISREG
 from typing import Final, Literal
 
 import attrs
@@ -105,6 +107,8 @@ def state(root: Path, mark: Mark, relative: str) -> Risk | Literal["missing", "k
         stat = os.stat(path)
     except FileNotFoundError:
         return "missing"
+    if not S_ISREG(stat.st_mode):
+        return "foreign"  # a folder or device where a file of ours belongs
     if path.name.startswith(".") and path.name.endswith(".tmp"):
         return "kept"  # a write of ours a crash cut short (write_file's name for it)
     recorded = mark.files.get(relative)
@@ -216,18 +220,21 @@ def write_file(path: Path, data: bytes) -> bool:
 
 
 def stale(folder: Path, names: list[str], suffixes: tuple[str, ...]) -> list[str]:
-    """Guides (``.json``/``.xml``) in ``folder`` whose source is not in ``names``
+    """Guides (``.json``/``.xml``) in ``folder`` whose source is not in sorted ``names``
     (``STEM.json``) or whose format is not among ``suffixes``: what a build removes."""
+    found = []
     try:
-        present = set(os.listdir(folder))
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                stem, _, suffix = entry.name.rpartition(".")
+                if suffix not in ("json", "xml") or not entry.is_file():
+                    continue
+                source = f"{stem}.json"
+                at = bisect.bisect_left(names, source)
+                if f".{suffix}" not in suffixes or at == len(names) or names[at] != source:
+                    found.append(entry.name)
     except FileNotFoundError:
-        return []
-    expected = {f"{name[: -len('.json')]}{suffix}" for name in names for suffix in suffixes}
-    found = [
-        name
-        for name in present - expected
-        if name.rpartition(".")[2] in ("json", "xml") and os.path.isfile(folder / name)
-    ]
+        pass
     return sorted(found)
 
 
