@@ -172,6 +172,12 @@ class Findings(NamedTuple):
     at_risk: list[tuple[Path, Risk]]  # outputs that may not be overwritten
 
 
+def _as_recorded(source: str, line: str, stat_line: str) -> bool:
+    """Whether a source has the stat its sources line records (never, when smudged): the
+    line its stat would make is compared, not parsed."""
+    return stat_line == Stat.of(os.stat(source)).line(line[:DIGEST])
+
+
 def _older(output: os.stat_result, mark_ns: int) -> bool:
     """Whether an output is a file older than the mark: as the last build wrote it."""
     return S_ISREG(output.st_mode) and output.st_mtime_ns < mark_ns
@@ -198,13 +204,14 @@ def _check_batch(
     # catalogue, where it is all the build does.
     folder, written = f"{out}/guides/", mark.mtime_ns if "guides" in mark.folders else 0
     for name in names:
-        while row is not None and row.name < name:
+        while row is not None and row[0] < name:
             row = next(recorded, None)
-        before = row if row is not None and row.name == name else None
+        before = row if row is not None and row[0] == name else None
         stem = name[: -len(".json")]
         if before is not None and not checksum and written:
+            _, line, stat_line = before
             try:
-                unchanged = Stat.of(os.stat(f"{guides}/{name}")) == before.stat and all(
+                unchanged = _as_recorded(f"{guides}/{name}", line, stat_line) and all(
                     f"guides/{stem}{s}" not in mark.files  # those state() compares by digest
                     and _older(os.stat(f"{folder}{stem}{s}"), written)
                     for s in suffixes
@@ -212,15 +219,15 @@ def _check_batch(
             except OSError:
                 unchanged = False  # looked at again below
             if unchanged:
-                findings.found.append((before.line, before.stat_line))
+                findings.found.append((line, stat_line))
                 continue
         states = [(t, state(out, mark, t)) for t in (f"guides/{stem}{s}" for s in suffixes)]
         risks = [(out / t, why) for t, why in states if why == "changed" or why == "foreign"]
         outputs_kept = all(why == "kept" for _, why in states)
         data, stat = _read(guides / name)
         digested = digest(data)
-        if before is not None and digested == before.digest and outputs_kept:
-            findings.found.append((before.line, stat.row(digested, began_ns)))
+        if before is not None and digested == before[1][:DIGEST] and outputs_kept:
+            findings.found.append((before[1], stat.row(digested, began_ns)))
             continue
         findings.at_risk.extend(risks)
         guide, report = read_and_check(data, types)
@@ -476,18 +483,22 @@ def _write(
             if not formats:
                 continue
             written = iter(entries)
+            lines, stat_lines, indexed = [], [], []
             for name, finding in zip(names, found, strict=True):
                 if isinstance(finding, Checked):
                     entry = next(written)
-                    manifest.write(f"{finding.digest}\t{quoted(name)}\t{entry}\n")
-                    sources.write(finding.stat.row(finding.digest, began_ns))
+                    lines.append(f"{finding.digest}\t{quoted(name)}\t{entry}\n")
+                    stat_lines.append(finding.stat.row(finding.digest, began_ns))
                 else:
                     line, stat_line = finding
                     entry = line[line.index("\t", DIGEST + 1) + 1 : -1]
-                    manifest.write(line)
-                    sources.write(stat_line)
-                index.write(f"{separator}{entry}")
-                separator = ",\n"
+                    lines.append(line)
+                    stat_lines.append(stat_line)
+                indexed.append(entry)
+            manifest.write("".join(lines))
+            sources.write("".join(stat_lines))
+            index.write(separator + ",\n".join(indexed))
+            separator = ",\n"
         if formats:
             index.write("\n]\n")
     return rebuilt

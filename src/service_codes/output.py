@@ -17,7 +17,6 @@ run would read the output as source.
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import json
 import os
@@ -220,18 +219,17 @@ def write_file(path: Path, data: bytes) -> bool:
 
 
 def stale(folder: Path, names: list[str], suffixes: tuple[str, ...]) -> list[str]:
-    """Guides (``.json``/``.xml``) in ``folder`` whose source is not in sorted ``names``
+    """Guides (``.json``/``.xml``) in ``folder`` whose source is not in ``names``
     (``STEM.json``) or whose format is not among ``suffixes``: what a build removes."""
     found = []
+    sources = set(names)  # the names' own strings: a table, no copies
     try:
         with os.scandir(folder) as entries:
             for entry in entries:
                 stem, _, suffix = entry.name.rpartition(".")
                 if suffix not in ("json", "xml") or not entry.is_file():
                     continue
-                source = f"{stem}.json"
-                at = bisect.bisect_left(names, source)
-                if f".{suffix}" not in suffixes or at == len(names) or names[at] != source:
+                if f".{suffix}" not in suffixes or f"{stem}.json" not in sources:
                     found.append(entry.name)
     except FileNotFoundError:
         pass
