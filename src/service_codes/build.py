@@ -43,15 +43,16 @@ from service_codes.formats.json import data_to_json
 from service_codes.formats.xml import data_to_xml
 from service_codes.ledger import is_dsn
 from service_codes.manifest import (
-    DIGEST,
     MANIFEST,
     SOURCES,
     BuildError,
     Format,
     Recorded,
     Stat,
+    line_digest,
+    line_entry,
     manifest_header,
-    quoted,
+    manifest_line,
     read_manifest,
     spans,
 )
@@ -175,7 +176,7 @@ class Findings(NamedTuple):
 def _as_recorded(source: str, line: str, stat_line: str) -> bool:
     """Whether a source has the stat its sources line records (never, when smudged): the
     line its stat would make is compared, not parsed."""
-    return stat_line == Stat.of(os.stat(source)).line(line[:DIGEST])
+    return stat_line == Stat.of(os.stat(source)).line(line_digest(line))
 
 
 def _older(output: os.stat_result, mark_ns: int) -> bool:
@@ -226,7 +227,7 @@ def _check_batch(
         outputs_kept = all(why == "kept" for _, why in states)
         data, stat = _read(guides / name)
         digested = digest(data)
-        if before is not None and digested == before[1][:DIGEST] and outputs_kept:
+        if before is not None and digested == line_digest(before[1]) and outputs_kept:
             findings.found.append((before[1], stat.row(digested, began_ns)))
             continue
         findings.at_risk.extend(risks)
@@ -419,8 +420,8 @@ def _check(
     suffixes = tuple(f".{f}" for f in formats)
 
     def calls() -> Iterator[tuple[Any, Callable[..., Any], tuple[Any, ...]]]:
+        mark = output.mark
         for batch, rows in zip(batches, spans(previous, batches), strict=True):
-            mark = output.mark
             args = (guides, output.root, mark, suffixes, types, checksum, began_ns, batch, rows)
             yield None, _check_batch, args
 
@@ -487,11 +488,11 @@ def _write(
             for name, finding in zip(names, found, strict=True):
                 if isinstance(finding, Checked):
                     entry = next(written)
-                    lines.append(f"{finding.digest}\t{quoted(name)}\t{entry}\n")
+                    lines.append(manifest_line(finding.digest, name, entry))
                     stat_lines.append(finding.stat.row(finding.digest, began_ns))
                 else:
                     line, stat_line = finding
-                    entry = line[line.index("\t", DIGEST + 1) + 1 : -1]
+                    entry = line_entry(line)
                     lines.append(line)
                     stat_lines.append(stat_line)
                 indexed.append(entry)

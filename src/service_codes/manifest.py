@@ -83,12 +83,8 @@ class Stat(NamedTuple):
     def row(self, digest: str, began_ns: int) -> str:
         """The line of ``.sources.tsv`` for a source of ``digest`` read by a build begun at
         ``began_ns``: smudged when it changed so shortly before that an edit may keep its time."""
-        changed = max(self.mtime_ns, self.ctime_ns)
-        return (
-            self._replace(size=-1).line(digest)
-            if changed > began_ns - RACY_NS
-            else self.line(digest)
-        )
+        racy = max(self.mtime_ns, self.ctime_ns) > began_ns - RACY_NS
+        return (self._replace(size=-1) if racy else self).line(digest)
 
     def line(self, digest: str) -> str:
         """The line of ``.sources.tsv`` that records this stat for a source of ``digest``."""
@@ -151,9 +147,20 @@ def _lines(path: Path) -> Iterator[Iterator[str]]:
 _PLAIN: Final = re.compile(r"[ !#-\[\]-~]*")
 
 
-def quoted(name: str) -> str:
-    """A source's name as the manifest writes it: a JSON string (``json.dumps``)."""
-    return f'"{name}"' if _PLAIN.fullmatch(name) else json.dumps(name)
+def manifest_line(digest: str, name: str, entry: str) -> str:
+    """A guide's line of the manifest; its name a JSON string, as ``json.dumps`` writes it."""
+    quoted = f'"{name}"' if _PLAIN.fullmatch(name) else json.dumps(name)
+    return f"{digest}\t{quoted}\t{entry}\n"
+
+
+def line_digest(line: str) -> str:
+    """The digest a manifest line records."""
+    return line[:DIGEST]
+
+
+def line_entry(line: str) -> str:
+    """The index entry a manifest line records."""
+    return line[line.index("\t", DIGEST + 1) + 1 : -1]
 
 
 def spans(
