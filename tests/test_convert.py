@@ -2,12 +2,26 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
+import cattrs
+import orjson
 import pytest
 from hypothesis import given
 from strategies import any_codes, guides
 
-from service_codes import Guide, TimeLimit, TimeUnit
-from service_codes.convert import guide_to_data, structure, unstructure
+from service_codes import Guide, Level, TimeLimit, TimeUnit
+from service_codes.convert import converter, guide_to_data, structure, unstructure
+from service_codes.matter_types import AnyMatterType, ExtensionType, MatterType
+
+
+def cattrs_own() -> cattrs.Converter:
+    """The converter with cattrs' generated record functions in place of ours."""
+    reference = converter.copy()
+    reference.register_unstructure_hook_factory(attrs.has, reference.gen_unstructure_attrs_fromdict)
+    return reference
+
+
+CATTRS_OWN = cattrs_own()
 
 
 @given(any_codes)
@@ -41,3 +55,58 @@ def test_plain_data_holds_only_json_types(guide: Guide) -> None:
     data = guide_to_data(guide)
     assert plain(data)
     assert structure(data, Guide) == guide
+
+
+@given(guides())
+def test_records_unstructure_as_cattrs_own_functions_do_keys_in_the_same_order(
+    guide: Guide,
+) -> None:
+    ours, theirs = guide_to_data(guide), CATTRS_OWN.unstructure(guide, Guide)
+    assert ours == theirs
+    assert orjson.dumps(ours) == orjson.dumps(theirs)  # the same key order, at every level
+
+
+_ONE_DAY = TimeLimit(value=1, unit=TimeUnit.WORKING_DAY)
+
+
+@attrs.frozen
+class _Sample:
+    level: Level
+    limit: TimeLimit | None
+    levels: tuple[Level, ...] = ()
+    kept: TimeLimit = _ONE_DAY
+    note: str | None = None
+    kind: AnyMatterType | None = None
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        _Sample(level=Level.COUNTY, limit=None),
+        _Sample(
+            level=Level.CITY,
+            limit=TimeLimit(value=2, unit=TimeUnit.CALENDAR_DAY, note="n"),
+            levels=(Level.CITY, Level.COUNTY),
+            kept=TimeLimit(value=1, unit=TimeUnit.CALENDAR_DAY),
+            note="",
+            kind=ExtensionType("98"),
+        ),
+        _Sample(level=Level.COUNTY, limit=None, kind=MatterType.LICENSING),
+    ],
+)
+def test_required_optionals_defaults_and_enum_sequences_unstructure_as_cattrs_does(
+    record: _Sample,
+) -> None:
+    ours, theirs = unstructure(record), CATTRS_OWN.unstructure(record)
+    assert ours == theirs and list(ours) == list(theirs)
+
+
+@attrs.frozen
+class _WithFactory:
+    names: list[str] = attrs.Factory(list)
+    count: int = attrs.field(default=0, init=False)
+
+
+def test_records_our_functions_do_not_cover_are_left_to_cattrs() -> None:
+    assert unstructure(_WithFactory()) == CATTRS_OWN.unstructure(_WithFactory()) == {}
+    assert unstructure(_WithFactory(names=["a"])) == {"names": ["a"]}
