@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any, Final, Literal, NamedTuple
+from typing import Any, Final, Literal, NamedTuple, cast
 
 import attrs
 
@@ -45,16 +45,18 @@ from service_codes.ledger import is_dsn
 from service_codes.manifest import (
     MANIFEST,
     SOURCES,
+    Block,
     BuildError,
     Format,
-    Recorded,
+    LastBuild,
     Stat,
     line_digest,
     line_entry,
     manifest_header,
     manifest_line,
     read_manifest,
-    spans,
+    rows,
+    stat_line,
 )
 from service_codes.matter_types import MatterTypes, catalogue_types
 from service_codes.model import Guide
@@ -160,9 +162,10 @@ def _read(path: Path) -> tuple[bytes, Stat]:
         raise OSError(f"cannot read {path}: {error.strerror or error}") from None
 
 
-# An unchanged guide as pass 1 hands it to pass 2: its manifest line and sources line, to
-# be written again as they are (plain strings: they pickle fast, which counts at a million).
-Kept = tuple[str, str]
+# An unchanged guide as pass 1 hands it to pass 2: the index of its lines in the batch's
+# block of the last build's files, copied as they are; or with the sources line its read
+# made (the bytes proved the same). Small ints pickle fast, which counts at a million.
+Kept = int | tuple[int, str]
 
 
 class Findings(NamedTuple):
@@ -171,17 +174,81 @@ class Findings(NamedTuple):
     found: list[Checked | Kept]
     reports: list[tuple[str, Report]]  # the reports that have problems
     at_risk: list[tuple[Path, Risk]]  # outputs that may not be overwritten
+    gone: list[str]  # names of the block that are no longer built
+    matters: list[MatterRequest]  # of the valid guides new or changed
 
 
-def _as_recorded(source: str, line: str, stat_line: str) -> bool:
-    """Whether a source has the stat its sources line records (never, when smudged): the
-    line its stat would make is compared, not parsed."""
-    return stat_line == Stat.of(os.stat(source)).line(line_digest(line))
+def _joined_rows(
+    names: Sequence[str], block: Block, path: Path
+) -> tuple[list[int | None], list[str]]:
+    """For each name, the index of its line in the block (None if none); and the names of the
+    block no longer built. A block that holds just the batch's names is the usual case."""
+    recorded = rows(block, path)
+    if recorded == names:
+        return list(range(len(names))), []
+    at: list[int | None] = []
+    gone, index = [], 0
+    for name in names:
+        while index < len(recorded) and recorded[index] < name:
+            gone.append(recorded[index])
+            index += 1
+        found = index < len(recorded) and recorded[index] == name
+        at.append(index if found else None)
+        index += found
+    return at, gone + recorded[index:]
 
 
-def _older(output: os.stat_result, mark_ns: int) -> bool:
-    """Whether an output is a file older than the mark: as the last build wrote it."""
-    return S_ISREG(output.st_mode) and output.st_mtime_ns < mark_ns
+def _unchanged(
+    guides: Path,
+    out: Path,
+    mark: Mark,
+    suffixes: tuple[str, ...],
+    names: Sequence[str],
+    at: list[int | None],
+    block: Block,
+) -> list[bool]:
+    """For each name, whether its source has the stat its sources line records (never, when
+    smudged) and its outputs are files older than the mark: as the last build left them.
+
+    This loop is all an unchanged catalogue's build does: a stat each, relative to a folder
+    opened once, and the line the source's stat would make compared, not parsed."""
+    lines, stat_lines = block.lines, block.stat_lines
+    written = mark.mtime_ns if "guides" in mark.folders else 0
+    if not written:
+        return [False] * len(names)
+    files = mark.files  # those state() compares by digest; empty after a whole build
+    sources = os.open(guides, os.O_RDONLY | os.O_DIRECTORY)
+    outputs = os.open(out / "guides", os.O_RDONLY | os.O_DIRECTORY)
+    verdicts = []
+    try:
+        for name, index in zip(names, at, strict=True):
+            if index is None or index >= len(stat_lines):
+                verdicts.append(False)
+                continue
+            try:
+                if stat_lines[index] != stat_line(
+                    line_digest(lines[index]), os.stat(name, dir_fd=sources)
+                ):
+                    verdicts.append(False)
+                    continue
+                stem = name[: -len(".json")]
+                kept = True
+                for suffix in suffixes:
+                    output = os.stat(stem + suffix, dir_fd=outputs)
+                    if not S_ISREG(output.st_mode) or output.st_mtime_ns >= written:
+                        kept = False
+                        break
+                verdicts.append(kept and not (files and _marked(files, stem, suffixes)))
+            except OSError:
+                verdicts.append(False)  # looked at again by the caller
+    finally:
+        os.close(sources)
+        os.close(outputs)
+    return verdicts
+
+
+def _marked(files: dict[str, str], stem: str, suffixes: tuple[str, ...]) -> bool:
+    return any(f"guides/{stem}{s}" in files for s in suffixes)
 
 
 def _check_batch(
@@ -193,50 +260,39 @@ def _check_batch(
     checksum: bool,
     began_ns: int,
     names: Sequence[str],
-    rows: Sequence[Recorded],
+    block: Block,
 ) -> Findings:
-    """Pass 1 over one batch, joined with the last build's ``rows`` of its names: read and
+    """Pass 1 over one batch, joined with the last build's ``block`` of its names: read and
     validate each new or changed guide. A guide whose source has its recorded stat is not
     read unless ``checksum``."""
-    findings = Findings([], [], [])
-    recorded = iter(rows)
-    row = next(recorded, None)
-    # Paths as strings and one stat each: this loop runs for every guide of an unchanged
-    # catalogue, where it is all the build does.
-    folder, written = f"{out}/guides/", mark.mtime_ns if "guides" in mark.folders else 0
-    for name in names:
-        while row is not None and row[0] < name:
-            row = next(recorded, None)
-        before = row if row is not None and row[0] == name else None
+    at, gone = _joined_rows(names, block, out / MANIFEST)
+    findings = Findings([], [], [], gone, [])
+    verdicts = (
+        [False] * len(names)
+        if checksum or not block.lines
+        else _unchanged(guides, out, mark, suffixes, names, at, block)
+    )
+    for name, before, unchanged in zip(names, at, verdicts, strict=True):
+        if unchanged:
+            findings.found.append(cast(int, before))
+            continue
         stem = name[: -len(".json")]
-        if before is not None and not checksum and written:
-            _, line, stat_line = before
-            try:
-                unchanged = _as_recorded(f"{guides}/{name}", line, stat_line) and all(
-                    f"guides/{stem}{s}" not in mark.files  # those state() compares by digest
-                    and _older(os.stat(f"{folder}{stem}{s}"), written)
-                    for s in suffixes
-                )
-            except OSError:
-                unchanged = False  # looked at again below
-            if unchanged:
-                findings.found.append((line, stat_line))
-                continue
         states = [(t, state(out, mark, t)) for t in (f"guides/{stem}{s}" for s in suffixes)]
         risks = [(out / t, why) for t, why in states if why == "changed" or why == "foreign"]
         outputs_kept = all(why == "kept" for _, why in states)
         data, stat = _read(guides / name)
         digested = digest(data)
-        if before is not None and digested == line_digest(before[1]) and outputs_kept:
-            findings.found.append((before[1], stat.row(digested, began_ns)))
+        if before is not None and digested == line_digest(block.lines[before]) and outputs_kept:
+            findings.found.append((before, stat.row(digested, began_ns)))
             continue
         findings.at_risk.extend(risks)
         guide, report = read_and_check(data, types)
         if report.problems:
             findings.reports.append((name, report))
-        findings.found.append(
-            Checked(digested, stat, code_request(guide) if guide and report.ok else None)
-        )
+        request = code_request(guide) if guide and report.ok else None
+        findings.found.append(Checked(digested, stat, request))
+        if request is not None:
+            findings.matters.append(request.matter)
     return findings
 
 
@@ -334,33 +390,40 @@ def build(
     incremental = incremental and not sinks  # a sink is made from every guide
     location = catalogue if registry is None else registry
     shared = is_dsn(location)
-    # A folder's ledger is made when codes are first issued; a database's by `registry init`.
-    opened = None
-    if incremental and (shared or _has_ledger(Path(location))):
-        opened = Registry.open(location)
-    previous = read_manifest(out, manifest_header(formats, opened, types)) if opened else None
     batches = [names[i : i + batch] for i in range(0, len(names), batch)]
     ahead = 2 * max(workers, 1)
-    output = Output(out, force=force)
-    with executor(workers, len(batches)) as pool, tempfile.TemporaryFile() as spill:
+    with contextlib.ExitStack() as stack:
+        pool = stack.enter_context(executor(workers, len(batches)))  # before any registry
+        # A folder's ledger is made with its first code; a database's by `registry init`.
+        opened = None
+        if incremental and (shared or _has_ledger(Path(location))):
+            opened = Registry.open(location)
+        header = manifest_header(formats, opened, types) if opened else ""
+        previous = read_manifest(out, header) if opened else None
+        if previous is not None:
+            stack.callback(previous.close)
+        output = Output(out, force=force)
+        spill = stack.enter_context(tempfile.TemporaryFile())
         checked = _check(
             pool, batches, guides, output, formats, types, previous, ahead, checksum, began_ns
         )
         counts = Counts()
         matters: set[MatterRequest] = set()
         at_risk: list[tuple[Path, Risk]] = []
-        for found, reports, risks in checked:
+        gone: list[str] = []
+        for (found, reports, risks, passed, requested), size in checked:
             at_risk.extend(risks)
+            gone += passed
             for name, report in reports:
                 listener.report(guides / name, report)
                 counts.add(report)
             if not counts.invalid:  # past the first invalid guide, only its reports matter
-                matters.update(f.valid.matter for f in found if isinstance(f, Checked))
-                pickle.dump(found, spill, pickle.HIGHEST_PROTOCOL)
+                matters.update(requested)
+                pickle.dump((found, size), spill, pickle.HIGHEST_PROTOCOL)
             listener.advance("check", len(found))
         if counts.invalid:
             raise CatalogueInvalid(counts, len(names))
-        removed = stale(out / "guides", names, tuple(f".{f}" for f in formats)) if formats else []
+        removed = _removed(output, names, formats, previous, gone)
         retired = [r for s in sinks for r in s.retired(out, names)]
         # The manifest is the build's own bookkeeping; what people read is guarded.
         guarded = [f"guides/{name}" for name in removed] + (["index.json"] if formats else [])
@@ -372,12 +435,12 @@ def build(
         spill.seek(0)
         if formats:  # a sink's files make their own folders, once they are known to be good
             (out / "guides").mkdir(parents=True, exist_ok=True)
-        found_again = (pickle.load(spill) for _ in batches)
+        spilled = (pickle.load(spill) for _ in batches)
         try:
             rebuilt = _write(
                 pool,
                 coder,
-                zip(batches, found_again, strict=True),
+                _joined(batches, spilled, previous),
                 guides,
                 out,
                 formats,
@@ -385,6 +448,7 @@ def build(
                 listener,
                 sinks,
                 began_ns,
+                types,
             )
             made = {name: data for s in sinks for name, data in s.finish(coder).items()}
         except BaseException:
@@ -411,28 +475,64 @@ def _check(
     output: Output,
     formats: tuple[Format, ...],
     types: MatterTypes,
-    previous: Iterator[Recorded] | None,
+    previous: LastBuild | None,
     ahead: int,
     checksum: bool,
     began_ns: int,
-) -> Iterator[Findings]:
-    """Pass 1: each batch's findings, joined with the last build's rows by its workers."""
+) -> Iterator[tuple[Findings, int]]:
+    """Pass 1: each batch's findings, joined with its block of the last build's lines by
+    its worker, and the block's size."""
     suffixes = tuple(f".{f}" for f in formats)
+    blocks = previous.blocks(batches) if previous else (Block(2, [], []) for _ in batches)
 
     def calls() -> Iterator[tuple[Any, Callable[..., Any], tuple[Any, ...]]]:
         mark = output.mark
-        for batch, rows in zip(batches, spans(previous, batches), strict=True):
-            args = (guides, output.root, mark, suffixes, types, checksum, began_ns, batch, rows)
-            yield None, _check_batch, args
+        for names, block in zip(batches, blocks, strict=True):
+            args = (guides, output.root, mark, suffixes, types, checksum, began_ns, names, block)
+            yield len(block.lines), _check_batch, args
 
-    for _, findings in ordered(pool, calls(), ahead):
-        yield findings
+    for size, findings in ordered(pool, calls(), ahead):
+        yield findings, size
+
+
+def _removed(
+    output: Output,
+    names: list[str],
+    formats: tuple[Format, ...],
+    previous: LastBuild | None,
+    gone: list[str],
+) -> list[str]:
+    """The outputs in ``guides/`` whose source is gone, or whose format is no longer built.
+
+    When the folder is as the last build left it (no file made, removed or renamed in it
+    since its mark, as its time shows) and that build's manifest fits, those are the
+    outputs of the names it lists that are no longer built: no need to list the folder."""
+    if not formats:
+        return []
+    folder, mark = output.root / "guides", output.mark
+    if previous is not None and not previous.tail and "guides" in mark.folders:
+        with contextlib.suppress(OSError):
+            if os.stat(folder).st_mtime_ns < mark.mtime_ns:
+                return sorted(f"{name[: -len('.json')]}.{f}" for name in gone for f in formats)
+    return stale(folder, names, tuple(f".{f}" for f in formats))
+
+
+def _joined(
+    batches: list[list[str]],
+    spilled: Iterator[tuple[list[Checked | Kept], int]],
+    previous: LastBuild | None,
+) -> Iterator[tuple[list[str], list[Checked | Kept], Block]]:
+    """Each batch with pass 1's findings and its block of the last build's lines, read again."""
+    if previous is not None:
+        previous.rewind()
+    for names, (found, size) in zip(batches, spilled, strict=True):
+        yield names, found, previous.next_block(size) if previous else Block(2, [], [])
 
 
 def _write(
     pool: Executor,
     registry: Registry,
-    batches: Iterable[tuple[list[str], list[Checked | Kept]]],
+    batches: Iterable[tuple[list[str], list[Checked | Kept], Block]],
     guides: Path,
     out: Path,
     formats: tuple[Format, ...],
@@ -440,20 +540,22 @@ def _write(
     listener: Listener,
     sinks: Sequence[Sink],
     began_ns: int,
+    types: MatterTypes,
 ) -> int:
     """Pass 2: code and write what changed; index everything, in name order; feed the sinks.
     The manifest records each source's stat as of a build begun at ``began_ns``."""
 
     def calls() -> Iterator[tuple[Any, Callable[..., Any] | None, Any]]:
-        for names, found in batches:
+        for names, found, block in batches:
             changed = [(n, f) for n, f in zip(names, found, strict=True) if isinstance(f, Checked)]
+            context = (names, found, block, len(changed))
             if not changed and not sinks:
-                yield (names, found), None, ([], [])  # nothing to write: no worker asked
+                yield context, None, ([], [])  # nothing to write: no worker asked
                 continue
             codes = registry.codes_for([f.valid for _, f in changed])
             digests = [f.digest for _, f in changed]
             yield (
-                (names, found),
+                context,
                 _write_batch,
                 (
                     guides,
@@ -471,31 +573,25 @@ def _write(
         if formats:  # else the sinks are all there is to write
             index = files.enter_context((out / ".index.json.tmp").open("w", encoding="utf-8"))
             manifest = files.enter_context((out / f".{MANIFEST}.tmp").open("w", encoding="utf-8"))
+            manifest.write(manifest_header(formats, registry, types) + "\n")  # see _finish
             sources = files.enter_context((out / f"{SOURCES}.tmp").open("w", encoding="utf-8"))
             index.write("[")
         separator = "\n"
-        for (names, found), (entries, kept) in ordered(pool, calls(), ahead):
+        for (names, found, block, changed), (entries, kept) in ordered(pool, calls(), ahead):
             # With sinks every guide is coded again, so ``kept`` holds one for each name.
             for name, guide in zip(names, kept if sinks else [], strict=bool(sinks)):
                 for sink in sinks:
                     sink.add(name[: -len(".json")], guide)
-            rebuilt += sum(isinstance(f, Checked) for f in found)
+            rebuilt += changed
             listener.advance("write", len(names))
             if not formats:
                 continue
-            written = iter(entries)
-            lines, stat_lines, indexed = [], [], []
-            for name, finding in zip(names, found, strict=True):
-                if isinstance(finding, Checked):
-                    entry = next(written)
-                    lines.append(manifest_line(finding.digest, name, entry))
-                    stat_lines.append(finding.stat.row(finding.digest, began_ns))
-                else:
-                    line, stat_line = finding
-                    entry = line_entry(line)
-                    lines.append(line)
-                    stat_lines.append(stat_line)
-                indexed.append(entry)
+            if not changed and found == list(range(len(block.lines))):
+                # The batch is its block, unchanged: its lines are copied whole.
+                lines, stat_lines = block.lines, block.stat_lines
+                indexed = [line_entry(line) for line in lines]
+            else:
+                lines, stat_lines, indexed = _lines(found, entries, block, began_ns, names)
             manifest.write("".join(lines))
             sources.write("".join(stat_lines))
             index.write(separator + ",\n".join(indexed))
@@ -503,6 +599,28 @@ def _write(
         if formats:
             index.write("\n]\n")
     return rebuilt
+
+
+def _lines(
+    found: list[Checked | Kept], entries: list[str], block: Block, began_ns: int, names: list[str]
+) -> tuple[list[str], list[str], list[str]]:
+    """A batch's manifest and sources lines and index entries: the new ones of the guides
+    written, the block's for the others."""
+    written = iter(entries)
+    lines, stat_lines, indexed = [], [], []
+    for name, finding in zip(names, found, strict=True):
+        if isinstance(finding, Checked):
+            entry = next(written)
+            lines.append(manifest_line(finding.digest, name, entry))
+            stat_lines.append(finding.stat.row(finding.digest, began_ns))
+        else:
+            index, stat_line = (finding, "") if isinstance(finding, int) else finding
+            line = block.lines[index]
+            entry = line_entry(line)
+            lines.append(line)
+            stat_lines.append(stat_line or block.stat_lines[index])
+        indexed.append(entry)
+    return lines, stat_lines, indexed
 
 
 def _finish(
@@ -532,12 +650,17 @@ def _finish(
         return
     out = output.root
     os.replace(out / ".index.json.tmp", out / "index.json")
-    # The header records the ledger as this build left it, so it goes on top last.
+    # The header records the ledger as this build left it. Pass 2 wrote the ledger's head
+    # as it began; when pass 2 issued codes, the rows go under the new header.
     rows = out / f".{MANIFEST}.tmp"
-    with (out / f".{MANIFEST}.new").open("w", encoding="utf-8") as manifest, rows.open() as body:
-        manifest.write(manifest_header(formats, registry, types) + "\n")
-        shutil.copyfileobj(body, manifest)
-    os.replace(out / f".{MANIFEST}.new", out / MANIFEST)
+    header = manifest_header(formats, registry, types) + "\n"
+    with rows.open(encoding="utf-8") as body:
+        rewrite = body.readline() != header
+        if rewrite:
+            with (out / f".{MANIFEST}.new").open("w", encoding="utf-8") as manifest:
+                manifest.write(header)
+                shutil.copyfileobj(body, manifest)
+    os.replace(out / f".{MANIFEST}.new" if rewrite else rows, out / MANIFEST)
     os.replace(out / f"{SOURCES}.tmp", out / SOURCES)
-    rows.unlink()
+    rows.unlink(missing_ok=True)
     output.close(folders=folders)

@@ -15,14 +15,14 @@ the build began is recorded *smudged* (size -1): the next build reads it.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from importlib.metadata import version
+from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, Literal, NamedTuple
+from typing import TYPE_CHECKING, Final, Literal, NamedTuple, TextIO
 
 from service_codes.errors import ServiceCodesError
 from service_codes.matter_types import MatterTypes
@@ -91,17 +91,82 @@ class Stat(NamedTuple):
         return f"{digest}\t{self.size}\t{self.mtime_ns}\t{self.ctime_ns}\t{self.inode}\n"
 
 
-# One guide of the last build, as its two files hold it: its name, its manifest line and its
-# sources line ("" where that file has none), both with their newline. A plain tuple, since
-# the rows go to the workers and a plain tuple pickles eight times faster than a named one.
-Recorded = tuple[str, str, str]
+def stat_line(digest: str, result: os.stat_result) -> str:
+    """``Stat.of(result).line(digest)``, without the record: a build makes one per source."""
+    return (
+        f"{digest}\t{result.st_size}\t{result.st_mtime_ns}\t{result.st_ctime_ns}\t{result.st_ino}\n"
+    )
 
 
 DIGEST: Final = 32  # hex digits of a digest (BLAKE2b-128), which starts a manifest line
 
 
-def read_manifest(out: Path, header: str) -> Iterator[Recorded] | None:
-    """The last build's guides in name order, if its manifest fits this build; else None."""
+class Block(NamedTuple):
+    """A stretch of the last build's guides, as its two files hold them: one line each of
+    the manifest and of the sources file (fewer there when that file is short or lost)."""
+
+    number: int  # the manifest's line number of the first line, for a damage's message
+    lines: list[str]
+    stat_lines: list[str]
+
+
+class LastBuild:
+    """The last build's manifest and sources files, read in blocks that follow the batches
+    of a build, and read again in pass 2. The parent reads the names of a few lines per
+    block (a bisection); the workers check each line of theirs (:func:`rows`)."""
+
+    def __init__(self, out: Path, manifest: TextIO) -> None:
+        self.path = out / MANIFEST
+        self._manifest = manifest
+        self._body = manifest.tell()  # after the header
+        try:
+            self._sources: TextIO | None = (out / SOURCES).open(encoding="utf-8")
+        except OSError:
+            self._sources = None
+        self.tail = False  # whether lines remain past the last batch's block
+        self._number = 2
+
+    def blocks(self, batches: Iterable[Sequence[str]]) -> Iterator[Block]:
+        """For each batch of sorted names, the lines after the last block's up to the last
+        whose name is not past the batch's last name (names no longer built included)."""
+        pending: list[str] = []
+        number = 2
+        for batch in batches:
+            last = batch[-1]
+            while not pending or _name(pending[-1], self.path, number + len(pending) - 1) < last:
+                more = list(islice(self._manifest, len(batch)))
+                if not more:
+                    break
+                pending += more
+            cut = _cut(pending, last, self.path, number)
+            block, pending = pending[:cut], pending[cut:]
+            stat_lines = list(islice(self._sources, len(block))) if self._sources else []
+            yield Block(number, block, stat_lines)
+            number += len(block)
+        self.tail = bool(pending) or bool(self._manifest.readline())
+
+    def rewind(self) -> None:
+        """Go back to the first guide's lines, for pass 2 to read the blocks again."""
+        self._manifest.seek(self._body)
+        if self._sources:
+            self._sources.seek(0)
+        self._number = 2
+
+    def next_block(self, size: int) -> Block:
+        """The next ``size`` lines of each file, after :meth:`rewind`."""
+        lines = list(islice(self._manifest, size))
+        stat_lines = list(islice(self._sources, size)) if self._sources else []
+        self._number += size
+        return Block(self._number - size, lines, stat_lines)
+
+    def close(self) -> None:
+        self._manifest.close()
+        if self._sources:
+            self._sources.close()
+
+
+def read_manifest(out: Path, header: str) -> LastBuild | None:
+    """The last build's files, if its manifest fits this build; else None."""
     try:
         file = (out / MANIFEST).open(encoding="utf-8")
     except OSError:
@@ -109,38 +174,53 @@ def read_manifest(out: Path, header: str) -> Iterator[Recorded] | None:
     if file.readline().rstrip("\n") != header:
         file.close()
         return None
-
-    def rows() -> Iterator[Recorded]:
-        with file, _lines(out / SOURCES) as stat_lines:
-            for number, line in enumerate(file, start=2):
-                try:
-                    # DIGEST hex digits, a tab, the name as a JSON string, a tab, the entry.
-                    quoted_name = line[DIGEST + 1 : line.index("\t", DIGEST + 1)]
-                    whole = line.endswith("\n") and line.count("\t") == 2  # copied as it is
-                    if not whole or line[DIGEST] != "\t" or quoted_name[-1:] != '"':
-                        raise ValueError(line)
-                    name = quoted_name[1:-1] if "\\" not in quoted_name else json.loads(quoted_name)
-                except ValueError:
-                    raise BuildError(
-                        f"{out / MANIFEST} is damaged at line {number};"
-                        " build without --incremental",
-                        f"{out / MANIFEST} 第 {number} 行已损坏，请不带 --incremental 重新构建",
-                    ) from None
-                yield name, line, next(stat_lines, "")
-
-    return rows()
+    return LastBuild(out, file)
 
 
-@contextlib.contextmanager
-def _lines(path: Path) -> Iterator[Iterator[str]]:
-    """The lines of a file; none when it cannot be read."""
+def rows(block: Block, path: Path) -> list[str]:
+    """The name of each line of a block, each line checked whole; a damaged line is a
+    :class:`BuildError` that names it."""
+    names = []
+    for index, line in enumerate(block.lines):
+        # Copied as it is into the next manifest: only a whole line of three fields.
+        if not line.endswith("\n") or line.count("\t") != 2:
+            raise _damaged(path, block.number + index)
+        names.append(_name(line, path, block.number + index))
+    return names
+
+
+def _name(line: str, path: Path, number: int) -> str:
+    """The name of a manifest line: DIGEST hex digits, a tab, the name as a JSON string, a
+    tab, the entry."""
     try:
-        file = path.open(encoding="utf-8")
-    except OSError:
-        yield iter(())
-        return
-    with file:
-        yield iter(file)
+        quoted = line[DIGEST + 1 : line.index("\t", DIGEST + 1)]
+        if line[DIGEST] != "\t" or len(quoted) < 2 or quoted[0] != '"' or quoted[-1] != '"':
+            raise ValueError(line)
+        name = quoted[1:-1] if "\\" not in quoted else json.loads(quoted)
+    except ValueError:
+        raise _damaged(path, number) from None
+    if not isinstance(name, str):
+        raise _damaged(path, number)
+    return name
+
+
+def _cut(lines: list[str], last: str, path: Path, number: int) -> int:
+    """How many of ``lines`` (sorted by name) have a name not past ``last``: a bisection."""
+    low, high = 0, len(lines)
+    while low < high:
+        middle = (low + high) // 2
+        if last < _name(lines[middle], path, number + middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
+def _damaged(path: Path, number: int) -> BuildError:
+    return BuildError(
+        f"{path} is damaged at line {number}; build without --incremental",
+        f"{path} 第 {number} 行已损坏，请不带 --incremental 重新构建",
+    )
 
 
 # A name JSON writes between quotes as it is: printable ASCII but quotes and backslashes.
@@ -161,19 +241,3 @@ def line_digest(line: str) -> str:
 def line_entry(line: str) -> str:
     """The index entry a manifest line records."""
     return line[line.index("\t", DIGEST + 1) + 1 : -1]
-
-
-def spans(
-    rows: Iterator[Recorded] | None, batches: Iterable[Sequence[str]]
-) -> Iterator[list[Recorded]]:
-    """For each batch of sorted names, the rows of names from its first to its last: the
-    rows a worker joins the batch with (rows of names no longer built are passed over)."""
-    source = rows if rows is not None else iter(())
-    pending = next(source, None)
-    for batch in batches:
-        span: list[Recorded] = []
-        while pending is not None and pending[0] <= batch[-1]:
-            if pending[0] >= batch[0]:
-                span.append(pending)
-            pending = next(source, None)
-        yield span

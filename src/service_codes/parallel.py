@@ -1,12 +1,13 @@
 """Running a build's batches in worker processes, their results in the order asked.
 
-One process runs the tasks inline (nothing pickled); more run in a fork server's workers, a
-few batches ahead, so that only those batches are in memory at once.
+One process runs the tasks inline (nothing pickled); more run in worker processes, a few
+batches ahead, so that only those batches are in memory at once.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -26,13 +27,23 @@ class Inline(Executor):
 
 
 def executor(workers: int, batches: int) -> Executor:
+    """Inline for one worker or batch; else a pool whose workers are started now.
+
+    A process with one thread forks its workers: they start at once, the library already
+    imported. Forking a process with other threads may copy a lock another thread holds,
+    so then a fork server that has imported the library starts them (in some 0.3 s).
+    Either way they start before the caller opens its registry, which they must not share.
+    """
     if workers <= 1 or batches <= 1:
         return Inline()
-    # A fork server that has imported the library starts workers quickly, without
-    # copying the parent's registry or forking its threads.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["service_codes.build"])
-    return ProcessPoolExecutor(workers, mp_context=context)
+    if threading.active_count() == 1:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+    else:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["service_codes.build"])
+        pool = ProcessPoolExecutor(workers, mp_context=context)
+    pool.submit(int)  # starts the workers, from the process as it is now
+    return pool
 
 
 def ordered(
