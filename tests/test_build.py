@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 import attrs
@@ -13,6 +14,7 @@ from conftest import ROOT
 from service_codes import Registry, from_json, from_xml, to_json
 from service_codes.build import CatalogueInvalid, Listener, build
 from service_codes.manifest import MANIFEST, SOURCES, BuildError
+from service_codes.output import UnsafeWrite
 
 sys.path.insert(0, str(ROOT / "bench"))
 import synth
@@ -129,6 +131,61 @@ def test_an_unchanged_catalogue_rebuilds_nothing(catalogue: Path, tmp_path: Path
     again = build(catalogue, out, BOTH, incremental=True, batch=BATCH)
     assert (again.rebuilt, again.new_codes) == (0, 0)
     assert files(out) == before and ledger(catalogue) == codes
+
+
+@pytest.mark.parametrize(
+    "withdrawn",
+    [
+        ["0000.json"],
+        ["0041.json", "0080.json"],
+        ["0129.json"],
+        [f"{i:04d}.json" for i in range(85, 130)],
+    ],
+    ids=["the first", "two in the middle", "the last", "the last batches"],
+)
+def test_withdrawn_guides_lose_their_outputs_as_in_a_full_build(
+    catalogue: Path, tmp_path: Path, withdrawn: list[str]
+) -> None:
+    out = tmp_path / "out"
+    build(catalogue, out, BOTH, batch=BATCH)
+    for name in withdrawn:
+        (catalogue / "guides" / name).unlink()
+    full_catalogue = Path(shutil.copytree(catalogue, tmp_path / "full-catalogue"))
+    full_out = Path(shutil.copytree(out, tmp_path / "full-out"))
+    again = build(catalogue, out, BOTH, incremental=True, batch=BATCH, workers=2)
+    full = build(full_catalogue, full_out, BOTH, batch=BATCH)
+    stems = sorted(name.removesuffix(".json") for name in withdrawn)
+    assert again.removed == full.removed == tuple(f"{s}.{f}" for s in stems for f in BOTH)
+    assert files(out) == files(full_out)
+
+
+def test_a_file_put_among_the_outputs_is_refused_as_a_full_build_refuses_it(
+    catalogue: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    build(catalogue, out, BOTH, batch=BATCH)
+    (out / "guides" / "notes.json").write_text("a person's notes", encoding="utf-8")
+    for incremental in (True, False):
+        with pytest.raises(UnsafeWrite, match=r"notes\.json \(changed\)"):
+            build(catalogue, out, BOTH, incremental=incremental, batch=BATCH)
+    assert (out / "guides" / "notes.json").read_text("utf-8") == "a person's notes"
+
+
+def test_workers_started_beside_another_thread_write_the_same_bytes(
+    catalogue: Path, tmp_path: Path
+) -> None:
+    build(catalogue, tmp_path / "forked", BOTH, batch=BATCH, workers=2)
+    twin = Path(shutil.copytree(catalogue / "guides", tmp_path / "twin" / "guides")).parent
+    stop = threading.Event()
+    waiting = threading.Thread(target=stop.wait)
+    waiting.start()
+    try:
+        build(twin, tmp_path / "served", BOTH, batch=BATCH, workers=2)  # by a fork server
+    finally:
+        stop.set()
+        waiting.join()
+    assert files(tmp_path / "forked") == files(tmp_path / "served")
+    assert ledger(catalogue) == ledger(twin)
 
 
 def test_a_lost_output_file_is_written_again(catalogue: Path, tmp_path: Path) -> None:
