@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from conftest import ROOT, copy_catalogue
 
 from service_codes.cli import main
-from service_codes.output import MARK, Output, UnsafeWrite
+from service_codes.output import MARK, Mark, Output, UnsafeWrite, state
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -125,3 +125,13 @@ def test_an_edit_in_the_same_clock_tick_as_the_mark_counts_as_changed(tmp_path: 
     with pytest.raises(UnsafeWrite) as caught:
         Output(tmp_path).guard(["guides/a.json"])
     assert caught.value.files == ((tmp_path / "guides" / "a.json", "changed"),)
+
+
+def test_the_mark_is_newer_than_a_file_written_just_before_it_holding_the_same_bytes(
+    tmp_path: Path,
+) -> None:
+    Output(tmp_path).close(folders=("",))
+    for _ in range(20):  # a file written in the clock tick the mark's time is then set in
+        (tmp_path / "index.json").write_text("[]", encoding="utf-8")
+        Output(tmp_path).close(folders=("",))  # the mark already holds its bytes
+        assert state(tmp_path, Mark.read(tmp_path), "index.json") == "kept"

@@ -187,6 +187,8 @@ class Output:
         if not folders and not self._changed and _holds(mark, data.encode()):
             return
         write_file(mark, data.encode())
+        # Now, not the time of the mark's bytes: write_file leaves a mark that holds them alone.
+        os.utime(mark)
         written = mark.stat().st_mtime_ns
         while mark.stat().st_mtime_ns <= written:  # file times move in ticks of a few ms
             time.sleep(0.001)
